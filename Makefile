@@ -1,0 +1,118 @@
+# Hotline — build, run and test.
+#   make run      install what is missing, start a private PostgreSQL under ./var, migrate, serve
+#   make test     build, unit + integration tests on a throwaway PostgreSQL, OpenAPI lint
+#   make san      the same tests under ASan+UBSan
+#   make bench    side-by-side benchmark (tests/bench/README.md)
+#   make fuzz     libFuzzer harnesses for a bounded time
+#   make fault    the long fault-injection suite
+# Variants build into their own folder: build/ (production), build/test (test clock), build/san.
+
+BUILD        ?= build
+EXTRA_CFLAGS ?=
+EXTRA_LDFLAGS ?=
+CC           ?= cc
+PKGS         := libmicrohttpd jansson libpq libcurl libcrypto
+VERSION      := $(shell cat VERSION 2>/dev/null || echo 0.0.0)
+
+PKG_CFLAGS   = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS     = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+CFLAGS       ?= -O2 -g
+CFLAGS       += -std=c17 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
+                -Wno-missing-field-initializers -pthread -Iservice -I$(BUILD)/gen \
+                -DHOTLINE_VERSION='"$(VERSION)"' $(PKG_CFLAGS) $(EXTRA_CFLAGS)
+LDLIBS       = $(PKG_LIBS) -lm -pthread $(EXTRA_LDFLAGS)
+
+SERVICE_SRC  := $(sort $(shell find service -name '*.c' ! -name main.c))
+SERVICE_OBJ  := $(SERVICE_SRC:%.c=$(BUILD)/obj/%.o)
+MIGRATIONS   := $(sort $(wildcard migrations/*.sql))
+UNIT_SRC     := $(sort $(wildcard tests/unit/test_*.c))
+UNIT_BIN     := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/unit/%)
+IT_SRC       := $(sort $(wildcard tests/integration/test_*.c))
+IT_BIN       := $(IT_SRC:tests/integration/%.c=$(BUILD)/tests/integration/%)
+IT_LIB_SRC   := $(sort $(wildcard tests/integration/harness*.c))
+IT_LIB_OBJ   := $(IT_LIB_SRC:%.c=$(BUILD)/obj/%.o)
+TEST_VARIANT := BUILD=build/test EXTRA_CFLAGS=-DHOTLINE_TESTING
+SAN_FLAGS    := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+SAN_VARIANT  := BUILD=build/san CFLAGS="-O1 -g" EXTRA_CFLAGS="-DHOTLINE_TESTING $(SAN_FLAGS)" \
+                EXTRA_LDFLAGS="$(SAN_FLAGS)"
+
+.PHONY: all deps run stop-db test test-bins san bench fuzz fault lint-openapi clean format
+
+all: $(BUILD)/hotlined
+
+deps:
+	@deploy/local/deps.sh
+
+$(BUILD)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
+
+$(BUILD)/tools/embed: tools/embed.c
+	@mkdir -p $(dir $@)
+	$(CC) -O1 -Wall -Wextra -Werror -o $@ $<
+
+$(BUILD)/gen/migrations_embedded.c: $(BUILD)/tools/embed $(MIGRATIONS)
+	@mkdir -p $(dir $@)
+	$(BUILD)/tools/embed $@ $(MIGRATIONS)
+
+$(BUILD)/obj/gen/migrations_embedded.o: $(BUILD)/gen/migrations_embedded.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -c $< -o $@
+
+$(BUILD)/libhotline.a: $(SERVICE_OBJ) $(BUILD)/obj/gen/migrations_embedded.o
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/hotlined: $(BUILD)/obj/service/main.o $(BUILD)/libhotline.a
+	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/tests/unit/%: tests/unit/%.c $(BUILD)/libhotline.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS) -lcmocka
+
+$(BUILD)/tests/integration/%: tests/integration/%.c $(IT_LIB_OBJ) $(BUILD)/libhotline.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -Itests/integration -o $@ $^ $(LDLIBS) -lcmocka
+
+test-bins: $(BUILD)/hotlined $(UNIT_BIN) $(IT_BIN)
+
+run: deps
+	@$(MAKE) --no-print-directory all
+	@deploy/local/run.sh
+
+stop-db:
+	@deploy/local/pg.sh stop var
+
+test: deps
+	@$(MAKE) --no-print-directory $(TEST_VARIANT) test-bins
+	@$(MAKE) --no-print-directory all
+	@tests/run.sh build/test build/hotlined
+	@$(MAKE) --no-print-directory lint-openapi
+
+san: deps
+	@$(MAKE) --no-print-directory $(SAN_VARIANT) test-bins
+	@$(MAKE) --no-print-directory all
+	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	  tests/run.sh build/san build/hotlined
+
+lint-openapi:
+	@tests/lint-openapi.sh
+
+bench: deps
+	@$(MAKE) --no-print-directory all
+	@tests/bench/run.sh
+
+fuzz: deps
+	@tests/fuzz/run.sh $${FUZZ_SECONDS:-60}
+
+fault: deps
+	@$(MAKE) --no-print-directory $(TEST_VARIANT) test-bins
+	@HOTLINE_FAULT_LONG=1 tests/run.sh build/test build/hotlined fault
+
+format:
+	clang-format -i $$(find service tests tools -name '*.[ch]')
+
+clean:
+	rm -rf build
+
+-include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)

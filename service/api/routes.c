@@ -1,0 +1,33 @@
+/**
+ * @file routes.c
+ * @brief The one router table.
+ */
+#include "api/routes.h"
+
+#include "api/health.h"
+#include "api/tickets.h"
+#include "domain/roles.h"
+
+static const char *const q_ticket_list[] = {"status", "class", "kind", "owner", "phone",
+                                            "created_from", "created_to", "limit", "cursor",
+                                            NULL};
+static const char *const q_page[] = {"limit", "cursor", NULL};
+
+#define READERS ROLES_STAFF
+#define WRITERS (ROLES_STAFF | ROLE_CTI)
+
+static const struct route routes[] = {
+    {"GET", "/healthz", api_health_live, ROLE_OPEN, NULL, 0},
+    {"GET", "/readyz", api_health_ready, ROLE_OPEN, NULL, 0},
+    {"POST", "/tickets", api_tickets_create, WRITERS, NULL, ROUTE_JSON_BODY},
+    {"GET", "/tickets", api_tickets_list, READERS, q_ticket_list, 0},
+    {"GET", "/tickets/{id}", api_tickets_get, READERS, NULL, 0},
+    {"PATCH", "/tickets/{id}", api_tickets_patch, READERS, NULL, ROUTE_JSON_BODY},
+    {"GET", "/tickets/{id}/events", api_tickets_events, READERS, q_page, 0},
+};
+
+const struct route *api_routes(size_t *n)
+{
+    *n = sizeof routes / sizeof routes[0];
+    return routes;
+}

@@ -1,0 +1,76 @@
+/**
+ * @file auth.c
+ * @brief Tokens are looked up by their SHA-256; the raw token is never stored or logged.
+ */
+#include "http/auth.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include "domain/roles.h"
+#include "store/tokens.h"
+#include "util/crypto.h"
+
+#define TOKEN_MAX 128
+
+bool auth_token_well_formed(const char *s)
+{
+    size_t n = s ? strlen(s) : 0;
+    return n >= 8 && n <= TOKEN_MAX &&
+           strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.~+/=") == n;
+}
+
+static void unauthorized(struct http_request *req, const char *challenge, const char *detail)
+{
+    http_reply_problem(req, PROBLEM_UNAUTHORIZED, "%s", detail);
+    http_add_header(req, "WWW-Authenticate", challenge);
+}
+
+bool auth_token_or_reply(struct http_request *req, const char *token)
+{
+    if (!auth_token_well_formed(token)) {
+        unauthorized(req, "Bearer error=\"invalid_token\"", "the token is malformed");
+        return false;
+    }
+    char hash[SHA256_HEX_LEN], role[TOKEN_ROLE_MAX], name[TOKEN_NAME_MAX];
+    crypto_sha256_hex(token, strlen(token), hash);
+    enum db_status s = store_token_find(http_db(req), hash, role, name);
+    if (s == DB_NOT_FOUND) {
+        unauthorized(req, "Bearer error=\"invalid_token\"", "the token is unknown or revoked");
+        return false;
+    }
+    if (s != DB_OK) {
+        http_reply_problem(req, PROBLEM_UNAVAILABLE, "cannot check the token now; retry");
+        return false;
+    }
+    req->auth.role = role_parse(role);
+    snprintf(req->auth.role_name, sizeof req->auth.role_name, "%s", role);
+    snprintf(req->auth.name, sizeof req->auth.name, "%s", name);
+    if (!(req->route->roles & req->auth.role)) {
+        http_reply_problem(req, PROBLEM_FORBIDDEN, "the role %s may not %s %s", role,
+                           req->route->method, req->route->pattern);
+        return false;
+    }
+    return true;
+}
+
+bool auth_or_reply(struct http_request *req)
+{
+    if (req->route->roles == 0)
+        return true;
+    const char *h = http_header(req, "Authorization");
+    if (!h) {
+        unauthorized(req, "Bearer", "send Authorization: Bearer <token>");
+        return false;
+    }
+    if (strncasecmp(h, "Bearer ", 7) != 0) {
+        unauthorized(req, "Bearer error=\"invalid_request\"",
+                     "the Authorization header must use the Bearer scheme");
+        return false;
+    }
+    const char *token = h + 7;
+    while (*token == ' ')
+        token++;
+    return auth_token_or_reply(req, token);
+}

@@ -1,0 +1,39 @@
+/**
+ * @file jobs.h
+ * @brief The background sweeper thread: every HOTLINE_SWEEP_INTERVAL_MS it runs each task once.
+ *        Tasks claim their rows with FOR UPDATE SKIP LOCKED, so any number of instances may run.
+ */
+#ifndef HOTLINE_JOBS_JOBS_H
+#define HOTLINE_JOBS_JOBS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "domain/timefmt.h"
+#include "store/db.h"
+
+/** One task: does a bounded batch of due work at now; returns rows handled, or -1 on failure. */
+struct job_task {
+    const char *name;
+    long (*run)(struct db *db, hl_time now);
+};
+
+/** Counters for /metrics. */
+struct jobs_stats {
+    uint64_t runs, failures, items;
+    int64_t last_duration_us;
+};
+
+/** Start the sweeper thread. @return false with err filled. */
+bool jobs_start(char *err, size_t errlen);
+
+/** Stop it and wait for the current pass to end. */
+void jobs_stop(void);
+
+/** Run every task once on the calling thread (tests and the first pass). */
+long jobs_run_once(struct db *db, hl_time now);
+
+void jobs_stats_get(struct jobs_stats *out);
+
+#endif

@@ -1,0 +1,33 @@
+/**
+ * @file log.h
+ * @brief JSON log lines on stdout, one write per line. Never pass customer data unmasked.
+ */
+#ifndef HOTLINE_LOG_H
+#define HOTLINE_LOG_H
+
+#include <jansson.h>
+
+enum log_level { LOG_DEBUG, LOG_INFO, LOG_WARN, LOG_ERROR };
+
+/** Set the minimum level written. */
+void log_set_level(enum log_level level);
+
+/** Parse "debug|info|warn|error". @return -1 when unknown. */
+int log_level_parse(const char *s);
+
+/** True when a line at this level would be written. */
+int log_enabled(enum log_level level);
+
+/**
+ * Write {"ts","level","msg", ...fields} as one line.
+ * @param fields an object whose members are merged in; stolen (may be NULL)
+ */
+void log_json(enum log_level level, const char *msg, json_t *fields);
+
+/** Printf-style message with no extra fields. */
+void log_msg(enum log_level level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/** Replace every run of 5+ digits with its masked form, in place (for messages from libpq). */
+void log_mask_digits(char *s);
+
+#endif

@@ -1,0 +1,398 @@
+/**
+ * @file db.c
+ * @brief Connections, statement execution with deadlines, SQLSTATE classification, transactions.
+ */
+#include "store/db.h"
+
+#include <poll.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "clock.h"
+#include "config.h"
+#include "log.h"
+
+#define DB_MAX_STMTS 512
+#define RECONNECT_PAUSE_US 250000 /* after a failed connect, answer 503 at once for this long */
+#define TX_RETRIES 4
+
+struct db {
+    PGconn *conn;
+    uint64_t prepared[DB_MAX_STMTS / 64];
+    int64_t down_until;
+    bool in_tx;
+    bool used; /* the connection has run a statement since it was opened */
+};
+
+static atomic_int next_stmt_id = 1;
+static atomic_uint_fast64_t st_connects, st_connect_failures, st_errors, st_timeouts,
+    st_statements;
+static atomic_int_fast64_t st_open, st_in_use;
+static pthread_key_t thread_key;
+static pthread_once_t thread_once = PTHREAD_ONCE_INIT;
+
+static void conn_options(char *out, size_t n)
+{
+    int stmt_ms = cfg.db_timeout_ms > 500 ? cfg.db_timeout_ms - 250 : cfg.db_timeout_ms;
+    snprintf(out, n,
+             "-c statement_timeout=%d -c lock_timeout=%d -c idle_in_transaction_session_timeout=%d"
+             " -c TimeZone=%s",
+             stmt_ms, stmt_ms, cfg.db_timeout_ms * 4 + 1000, cfg.tz);
+}
+
+PGconn *db_connect_raw(char *err, size_t errlen)
+{
+    char options[256];
+    conn_options(options, sizeof options);
+    const char *keys[] = {"dbname", "application_name", "connect_timeout", "options",
+                          "keepalives", "keepalives_idle", NULL};
+    const char *vals[] = {cfg.database_url, "hotlined", "3", options, "1", "10", NULL};
+    PGconn *c = PQconnectdbParams(keys, vals, 1);
+    if (c && PQstatus(c) == CONNECTION_OK)
+        return c;
+    if (err) {
+        snprintf(err, errlen, "%s", c ? PQerrorMessage(c) : "out of memory");
+        err[strcspn(err, "\n")] = '\0';
+    }
+    PQfinish(c);
+    return NULL;
+}
+
+struct db *db_new(void)
+{
+    return calloc(1, sizeof(struct db));
+}
+
+static void drop(struct db *db)
+{
+    if (db->conn) {
+        PQfinish(db->conn);
+        db->conn = NULL;
+        atomic_fetch_sub(&st_open, 1);
+    }
+    memset(db->prepared, 0, sizeof db->prepared);
+    db->in_tx = false;
+    db->used = false;
+}
+
+void db_free(struct db *db)
+{
+    if (!db)
+        return;
+    drop(db);
+    free(db);
+}
+
+static void thread_key_init(void)
+{
+    pthread_key_create(&thread_key, (void (*)(void *))db_free);
+}
+
+struct db *db_thread(void)
+{
+    pthread_once(&thread_once, thread_key_init);
+    struct db *db = pthread_getspecific(thread_key);
+    if (!db) {
+        db = db_new();
+        pthread_setspecific(thread_key, db);
+    }
+    return db;
+}
+
+void db_thread_release(void)
+{
+    pthread_once(&thread_once, thread_key_init);
+    db_free(pthread_getspecific(thread_key));
+    pthread_setspecific(thread_key, NULL);
+}
+
+/* Make sure db->conn is open and not closed by the server since last use. */
+static enum db_status ensure_connected(struct db *db)
+{
+    if (db->conn && (PQconsumeInput(db->conn) == 0 || PQstatus(db->conn) != CONNECTION_OK)) {
+        if (db->in_tx)
+            return DB_UNAVAILABLE;
+        drop(db);
+    }
+    if (db->conn)
+        return DB_OK;
+    int64_t now = clock_mono_us();
+    if (now < db->down_until)
+        return DB_UNAVAILABLE;
+    char err[256];
+    db->conn = db_connect_raw(err, sizeof err);
+    if (!db->conn) {
+        db->down_until = clock_mono_us() + RECONNECT_PAUSE_US;
+        atomic_fetch_add(&st_connect_failures, 1);
+        log_mask_digits(err);
+        log_msg(LOG_WARN, "database connect failed: %s", err);
+        return DB_UNAVAILABLE;
+    }
+    atomic_fetch_add(&st_connects, 1);
+    atomic_fetch_add(&st_open, 1);
+    return DB_OK;
+}
+
+static bool sqlstate_is(const char *st, const char *code)
+{
+    return st && strcmp(st, code) == 0;
+}
+
+static enum db_status classify(struct db *db, PGresult *res)
+{
+    ExecStatusType rs = PQresultStatus(res);
+    if (rs == PGRES_COMMAND_OK || rs == PGRES_TUPLES_OK)
+        return DB_OK;
+    const char *st = PQresultErrorField(res, PG_DIAG_SQLSTATE);
+    if (PQstatus(db->conn) != CONNECTION_OK || !st || strncmp(st, "08", 2) == 0 ||
+        sqlstate_is(st, "57P01") || sqlstate_is(st, "57P02") || sqlstate_is(st, "57P03") ||
+        sqlstate_is(st, "53300"))
+        return DB_UNAVAILABLE;
+    if (sqlstate_is(st, "23505"))
+        return DB_DUPLICATE;
+    if (sqlstate_is(st, "40001") || sqlstate_is(st, "40P01"))
+        return DB_RETRY;
+    if (sqlstate_is(st, "57014") || sqlstate_is(st, "55P03"))
+        return DB_TIMEOUT;
+    if (strncmp(st, "22", 2) == 0 || strncmp(st, "23", 2) == 0)
+        return DB_INVALID;
+    return DB_ERROR;
+}
+
+static void log_failure(struct db *db, PGresult *res, enum db_status s)
+{
+    if (s == DB_DUPLICATE || s == DB_RETRY)
+        return;
+    const char *st = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+    char msg[512];
+    snprintf(msg, sizeof msg, "%s",
+             res && PQresultErrorMessage(res)[0] ? PQresultErrorMessage(res)
+                                                 : (db->conn ? PQerrorMessage(db->conn) : ""));
+    msg[strcspn(msg, "\n")] = '\0';
+    log_mask_digits(msg);
+    log_json(s == DB_ERROR ? LOG_ERROR : LOG_WARN, "database statement failed",
+             json_pack("{s:s, s:s}", "sqlstate", st ? st : "", "detail", msg));
+}
+
+/* Wait for the statement's last result within the deadline; drops the connection on timeout. */
+static enum db_status await_result(struct db *db, PGresult **out)
+{
+    int64_t deadline = clock_mono_us() + (int64_t)cfg.db_timeout_ms * 1000;
+    PGresult *last = NULL;
+    for (;;) {
+        while (PQisBusy(db->conn)) {
+            int64_t left = deadline - clock_mono_us();
+            struct pollfd p = {.fd = PQsocket(db->conn), .events = POLLIN};
+            int r = left > 0 ? poll(&p, 1, (int)(left / 1000) + 1) : 0;
+            if (r == 0) {
+                PQclear(last);
+                atomic_fetch_add(&st_timeouts, 1);
+                log_msg(LOG_WARN, "database statement timed out after %d ms; connection dropped",
+                        cfg.db_timeout_ms);
+                drop(db);
+                return DB_TIMEOUT;
+            }
+            if (r < 0 || PQconsumeInput(db->conn) == 0)
+                break;
+        }
+        PGresult *res = PQgetResult(db->conn);
+        if (!res)
+            break;
+        PQclear(last);
+        last = res;
+        if (PQstatus(db->conn) != CONNECTION_OK)
+            break;
+    }
+    enum db_status s = last ? classify(db, last) : DB_UNAVAILABLE;
+    if (s != DB_OK) {
+        atomic_fetch_add(&st_errors, 1);
+        log_failure(db, last, s);
+        PQclear(last);
+        last = NULL;
+        if (s == DB_UNAVAILABLE)
+            drop(db);
+    }
+    *out = last;
+    return s;
+}
+
+static enum db_status prepare(struct db *db, struct db_stmt *stmt, char *name, size_t n)
+{
+    int id = __atomic_load_n(&stmt->id, __ATOMIC_ACQUIRE);
+    if (id == 0) {
+        int fresh = atomic_fetch_add(&next_stmt_id, 1);
+        int expected = 0;
+        if (!__atomic_compare_exchange_n(&stmt->id, &expected, fresh, false, __ATOMIC_ACQ_REL,
+                                         __ATOMIC_ACQUIRE))
+            fresh = expected;
+        id = fresh;
+    }
+    if (id >= DB_MAX_STMTS) {
+        log_msg(LOG_ERROR, "too many prepared statements (raise DB_MAX_STMTS)");
+        return DB_ERROR;
+    }
+    snprintf(name, n, "s%d", id);
+    if (db->prepared[id / 64] & (UINT64_C(1) << (id % 64)))
+        return DB_OK;
+    if (!PQsendPrepare(db->conn, name, stmt->sql, stmt->nparams, NULL))
+        return DB_UNAVAILABLE;
+    PGresult *res = NULL;
+    enum db_status s = await_result(db, &res);
+    PQclear(res);
+    if (s == DB_OK)
+        db->prepared[id / 64] |= UINT64_C(1) << (id % 64);
+    return s;
+}
+
+static enum db_status begin_use(struct db *db)
+{
+    enum db_status s = ensure_connected(db);
+    if (s == DB_OK) {
+        atomic_fetch_add(&st_in_use, 1);
+        atomic_fetch_add(&st_statements, 1);
+    }
+    return s;
+}
+
+static enum db_status end_use(struct db *db, enum db_status s)
+{
+    atomic_fetch_sub(&st_in_use, 1);
+    if (s == DB_OK)
+        db->used = true;
+    return s;
+}
+
+enum db_status db_exec(struct db *db, struct db_stmt *stmt, const char *const *params,
+                       PGresult **out)
+{
+    *out = NULL;
+    enum db_status s = begin_use(db);
+    if (s != DB_OK)
+        return s;
+    char name[16];
+    s = prepare(db, stmt, name, sizeof name);
+    if (s == DB_OK) {
+        if (PQsendQueryPrepared(db->conn, name, stmt->nparams, params, NULL, NULL, 0))
+            s = await_result(db, out);
+        else
+            s = DB_UNAVAILABLE;
+    }
+    if (s == DB_UNAVAILABLE && db->conn && !db->in_tx)
+        drop(db);
+    return end_use(db, s);
+}
+
+enum db_status db_exec_sql(struct db *db, const char *sql, int nparams,
+                           const char *const *params, PGresult **out)
+{
+    *out = NULL;
+    enum db_status s = begin_use(db);
+    if (s != DB_OK)
+        return s;
+    if (PQsendQueryParams(db->conn, sql, nparams, NULL, params, NULL, NULL, 0))
+        s = await_result(db, out);
+    else
+        s = DB_UNAVAILABLE;
+    return end_use(db, s);
+}
+
+enum db_status db_run(struct db *db, struct db_stmt *stmt, const char *const *params)
+{
+    PGresult *res = NULL;
+    enum db_status s = db_exec(db, stmt, params, &res);
+    PQclear(res);
+    return s;
+}
+
+static enum db_status simple(struct db *db, const char *sql)
+{
+    PGresult *res = NULL;
+    enum db_status s = db_exec_sql(db, sql, 0, NULL, &res);
+    PQclear(res);
+    return s;
+}
+
+static void backoff(int attempt)
+{
+    struct timespec ts = {0, (long)(1 + attempt * attempt) * 2000000L};
+    nanosleep(&ts, NULL);
+}
+
+enum db_status db_transaction(struct db *db, db_tx_fn fn, void *ctx)
+{
+    enum db_status s = DB_ERROR;
+    bool reconnected = false;
+    for (int attempt = 0; attempt <= TX_RETRIES; attempt++) {
+        bool was_used = db->conn && db->used, commit_sent = false;
+        s = simple(db, "BEGIN");
+        if (s == DB_OK) {
+            db->in_tx = true;
+            s = fn(db, ctx);
+            if (s == DB_OK) {
+                commit_sent = true;
+                s = simple(db, "COMMIT");
+            } else if (db->conn && PQstatus(db->conn) == CONNECTION_OK) {
+                simple(db, "ROLLBACK");
+            }
+            db->in_tx = false;
+            if (s == DB_OK)
+                return DB_OK;
+        }
+        if (s == DB_UNAVAILABLE && db->conn)
+            drop(db);
+        /* A stale connection (server restarted since its last use) gets one fresh try, but only
+         * when COMMIT was never sent: then nothing of this attempt can have been kept. */
+        if (s == DB_UNAVAILABLE && was_used && !commit_sent && !reconnected) {
+            reconnected = true;
+            continue;
+        }
+        if (s != DB_RETRY)
+            return s;
+        backoff(attempt);
+    }
+    return s;
+}
+
+enum db_status db_atomically(struct db *db, db_tx_fn fn, void *ctx)
+{
+    return db->in_tx ? fn(db, ctx) : db_transaction(db, fn, ctx);
+}
+
+bool db_in_transaction(const struct db *db)
+{
+    return db->in_tx;
+}
+
+void db_stats_get(struct db_stats *out)
+{
+    out->connects = atomic_load(&st_connects);
+    out->connect_failures = atomic_load(&st_connect_failures);
+    out->errors = atomic_load(&st_errors);
+    out->timeouts = atomic_load(&st_timeouts);
+    out->statements = atomic_load(&st_statements);
+    out->open = atomic_load(&st_open);
+    out->in_use = atomic_load(&st_in_use);
+}
+
+const char *db_get(const PGresult *res, int row, const char *col)
+{
+    int c = PQfnumber(res, col);
+    if (c < 0 || row >= PQntuples(res))
+        return "";
+    return PQgetvalue(res, row, c);
+}
+
+bool db_is_null(const PGresult *res, int row, const char *col)
+{
+    int c = PQfnumber(res, col);
+    return c < 0 || row >= PQntuples(res) || PQgetisnull(res, row, c);
+}
+
+int64_t db_get_i64(const PGresult *res, int row, const char *col)
+{
+    return strtoll(db_get(res, row, col), NULL, 10);
+}

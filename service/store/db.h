@@ -1,0 +1,106 @@
+/**
+ * @file db.h
+ * @brief PostgreSQL connections: one per thread, prepared statements, timeouts, transactions.
+ *
+ * Every statement runs asynchronously with a client-side deadline (HOTLINE_DB_TIMEOUT_MS) so a
+ * stopped, hung or unreachable server costs a request at most that long; a broken connection
+ * is dropped and re-opened on the next use. Outcomes are small enums; api/ maps them to HTTP.
+ */
+#ifndef HOTLINE_STORE_DB_H
+#define HOTLINE_STORE_DB_H
+
+#include <libpq-fe.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+enum db_status {
+    DB_OK,
+    DB_NOT_FOUND,   /* the statement matched no row (decided by the caller) */
+    DB_DUPLICATE,   /* unique violation (23505) */
+    DB_CONFLICT,    /* a business precondition failed (version, state); decided by the caller */
+    DB_RETRY,       /* serialization failure or deadlock: safe to run the transaction again */
+    DB_UNAVAILABLE, /* no connection, or the server went away */
+    DB_TIMEOUT,     /* the statement ran out of time (client deadline, statement/lock timeout) */
+    DB_INVALID,     /* data the database refused (22xxx, 23xxx other than 23505) */
+    DB_ERROR,       /* anything else: our bug or the server's */
+};
+
+/** A statement prepared once per connection; declare with DB_STMT, never share across files. */
+struct db_stmt {
+    const char *sql;
+    int nparams;
+    int id; /* assigned on first use */
+};
+
+#define DB_STMT(var, n, text) static struct db_stmt var = {text, n, 0}
+
+struct db;
+
+/** Counters for /metrics (monotonic unless stated). */
+struct db_stats {
+    uint64_t connects, connect_failures, errors, timeouts, statements;
+    int64_t open;   /* connections open now */
+    int64_t in_use; /* statements running now */
+};
+
+/** Create an unconnected handle with the process configuration. Caller frees with db_free. */
+struct db *db_new(void);
+
+/** Close and free. NULL is fine. */
+void db_free(struct db *db);
+
+/** The calling thread's handle, created on first use and freed when the thread ends. */
+struct db *db_thread(void);
+
+/** Free the calling thread's handle now (e.g. before a thread exits on its own). */
+void db_thread_release(void);
+
+/**
+ * Run a prepared statement. Text parameters (NULL = SQL NULL).
+ * @param[out] out the result on DB_OK (caller PQclears); NULL otherwise
+ */
+enum db_status db_exec(struct db *db, struct db_stmt *stmt, const char *const *params,
+                       PGresult **out);
+
+/** Run SQL built at run time (still parameterized); no preparation. */
+enum db_status db_exec_sql(struct db *db, const char *sql, int nparams,
+                           const char *const *params, PGresult **out);
+
+/** Run a statement whose result is ignored. */
+enum db_status db_run(struct db *db, struct db_stmt *stmt, const char *const *params);
+
+typedef enum db_status (*db_tx_fn)(struct db *db, void *ctx);
+
+/**
+ * BEGIN; fn; COMMIT — rolling back when fn returns anything but DB_OK. Serialization failures
+ * and deadlocks are retried a few times; a broken connection found before COMMIT is re-opened
+ * and the transaction run once more. fn must be safe to run again (keep its effects in ctx
+ * resettable).
+ */
+enum db_status db_transaction(struct db *db, db_tx_fn fn, void *ctx);
+
+/**
+ * fn inside a transaction: the caller's when one is open, else a new one (db_transaction).
+ * Store operations of several statements use this so they compose with an outer transaction.
+ */
+enum db_status db_atomically(struct db *db, db_tx_fn fn, void *ctx);
+
+/** True while inside db_transaction. */
+bool db_in_transaction(const struct db *db);
+
+/** A snapshot of the counters. */
+void db_stats_get(struct db_stats *out);
+
+/** Read a column by name; "" when NULL. The pointer dies with the result. */
+const char *db_get(const PGresult *res, int row, const char *col);
+
+/** True when the named column is NULL. */
+bool db_is_null(const PGresult *res, int row, const char *col);
+
+/** Read a bigint column by name (0 when NULL). */
+int64_t db_get_i64(const PGresult *res, int row, const char *col);
+
+/** Open a standalone connection with the process settings (for migrate and CLI tools). */
+PGconn *db_connect_raw(char *err, size_t errlen);
+
+#endif
