@@ -17,7 +17,7 @@ VERSION      := $(shell cat VERSION 2>/dev/null || echo 0.0.0)
 PKG_CFLAGS   = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS     = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 CFLAGS       ?= -O2 -g
-CFLAGS       += -std=c17 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
+HL_CFLAGS     = $(CFLAGS) -std=c17 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
                 -Wno-missing-field-initializers -pthread -Iservice -I$(BUILD)/gen \
                 -DHOTLINE_VERSION='"$(VERSION)"' $(PKG_CFLAGS) $(EXTRA_CFLAGS)
 LDLIBS       = $(PKG_LIBS) -lm -pthread $(EXTRA_LDFLAGS)
@@ -45,7 +45,8 @@ deps:
 
 $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
+	@echo "  CC      $<"
+	@$(CC) $(HL_CFLAGS) -MMD -MP -c $< -o $@
 
 $(BUILD)/tools/embed: tools/embed.c
 	@mkdir -p $(dir $@)
@@ -57,22 +58,25 @@ $(BUILD)/gen/migrations_embedded.c: $(BUILD)/tools/embed $(MIGRATIONS)
 
 $(BUILD)/obj/gen/migrations_embedded.o: $(BUILD)/gen/migrations_embedded.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -c $< -o $@
+	$(CC) $(HL_CFLAGS) -c $< -o $@
 
 $(BUILD)/libhotline.a: $(SERVICE_OBJ) $(BUILD)/obj/gen/migrations_embedded.o
 	@rm -f $@
-	ar rcs $@ $^
+	@ar rcs $@ $^
 
 $(BUILD)/hotlined: $(BUILD)/obj/service/main.o $(BUILD)/libhotline.a
-	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
+	@echo "  LD      $@"
+	@$(CC) $(HL_CFLAGS) -o $@ $^ $(LDLIBS)
 
 $(BUILD)/tests/unit/%: tests/unit/%.c $(BUILD)/libhotline.a
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS) -lcmocka
+	@echo "  CCLD    $@"
+	@$(CC) $(HL_CFLAGS) -o $@ $^ $(LDLIBS) -lcmocka
 
 $(BUILD)/tests/integration/%: tests/integration/%.c $(IT_LIB_OBJ) $(BUILD)/libhotline.a
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -Itests/integration -o $@ $^ $(LDLIBS) -lcmocka
+	@echo "  CCLD    $@"
+	@$(CC) $(HL_CFLAGS) -Itests/integration -o $@ $^ $(LDLIBS) -lcmocka
 
 test-bins: $(BUILD)/hotlined $(UNIT_BIN) $(IT_BIN)
 

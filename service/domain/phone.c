@@ -50,12 +50,12 @@ bool phone_normalize(const char *in, const char *cc, char out[PHONE_NORMAL_MAX])
         intl = d;
     char buf[64];
     if (intl) {
-        if (intl[0] == '0')
+        if (intl[0] == '0' || strlen(intl) < 3)
             return false; /* no country code starts with 0 */
         strcpy(buf, intl);
     } else {
         const char *national = d[0] == '0' ? d + 1 : d;
-        if (strlen(cc) + strlen(national) >= sizeof buf)
+        if (strlen(national) < 3 || strlen(cc) + strlen(national) >= sizeof buf)
             return false;
         strcpy(buf, cc);
         strcat(buf, national);

@@ -10,7 +10,7 @@
  *  4. Digits starting with the default country code and longer than a national number
  *     (more than PHONE_MAX_NATIONAL digits) are already international.
  *  5. Anything else is national: default country code + digits.
- * The result must have 3 to 15 digits (E.164 allows at most 15).
+ * The number as given must have at least 3 digits; the result at most 15 (E.164).
  */
 #ifndef HOTLINE_DOMAIN_PHONE_H
 #define HOTLINE_DOMAIN_PHONE_H
