@@ -63,6 +63,10 @@ static const struct cfg_var vars[] = {
     {"HOTLINE_TLS_KEY", CFG_STR, STR(tls_key), 0, 0, "", "PEM private key file for HTTPS"},
     {"HOTLINE_SWEEP_INTERVAL_MS", CFG_INT, NUM(sweep_interval_ms), 10, 3600000, "2000",
      "how often the background sweeper looks for due work"},
+    {"HOTLINE_ZONEINFO", CFG_STR, STR(zoneinfo), 0, 0, "/usr/share/zoneinfo",
+     "folder of the IANA time zone files (Debian package tzdata)"},
+    {"HOTLINE_CALENDAR_TTL_MS", CFG_INT, NUM(calendar_ttl_ms), 0, 600000, "5000",
+     "how long an instance keeps the calendar before reading it again (its own changes: at once)"},
     {"HOTLINE_PORT_FILE", CFG_STR, STR(port_file), 0, 0, "",
      "write the bound port to this file once listening (for scripts)"},
 #ifdef HOTLINE_TESTING

@@ -29,6 +29,8 @@ struct config {
     char tls_key[512];
     int sweep_interval_ms;
     char port_file[512];
+    char zoneinfo[256];
+    int calendar_ttl_ms;
     char test_clock_file[512];
 };
 

@@ -56,6 +56,8 @@ for t in "$build"/tests/integration/test_*; do
   name=$(basename "$t")
   [[ -n "$filter" && "$name" != *"$filter"* ]] && continue
   db="t_${name#test_}"
+  # a suite that stops the database (restart and fault tests) must not break the next one
+  "$root/deploy/local/pg.sh" start "$tmp/pg" >/dev/null
   "$PGBIN/createdb" -T hotline_template "$db"
   mkdir -p "$tmp/$name"
   run "integration/$name" env \

@@ -4,13 +4,16 @@
  */
 #include "api/routes.h"
 
+#include "api/calendar.h"
 #include "api/health.h"
 #include "api/tickets.h"
 #include "domain/roles.h"
 
 static const char *const q_ticket_list[] = {"status", "class", "kind", "owner", "phone",
-                                            "created_from", "created_to", "limit", "cursor",
+                                            "created_from", "created_to", "overdue",
+                                            "due_before", "escalation_level", "limit", "cursor",
                                             NULL};
+static const char *const q_days[] = {"from", "to", NULL};
 static const char *const q_page[] = {"limit", "cursor", NULL};
 
 #define READERS ROLES_STAFF
@@ -24,6 +27,13 @@ static const struct route routes[] = {
     {"GET", "/tickets/{id}", api_tickets_get, READERS, NULL, 0},
     {"PATCH", "/tickets/{id}", api_tickets_patch, READERS, NULL, ROUTE_JSON_BODY},
     {"GET", "/tickets/{id}/events", api_tickets_events, READERS, q_page, 0},
+    {"POST", "/tickets/{id}/transitions", api_tickets_transition, READERS, NULL, ROUTE_JSON_BODY},
+    {"GET", "/calendar", api_calendar_get, READERS, NULL, 0},
+    {"PUT", "/calendar", api_calendar_put, ROLE_ADMIN, NULL, ROUTE_JSON_BODY},
+    {"GET", "/calendar/days", api_calendar_days_list, READERS, q_days, 0},
+    {"GET", "/calendar/days/{date}", api_calendar_day_get, READERS, NULL, 0},
+    {"PUT", "/calendar/days/{date}", api_calendar_day_put, ROLE_ADMIN, NULL, ROUTE_JSON_BODY},
+    {"DELETE", "/calendar/days/{date}", api_calendar_day_delete, ROLE_ADMIN, NULL, 0},
 };
 
 const struct route *api_routes(size_t *n)

@@ -10,7 +10,10 @@
 #include <string.h>
 
 #include "api/common.h"
+#include "calendar_cache.h"
 #include "config.h"
+#include "domain/deadline.h"
+#include "domain/ticket_state.h"
 #include "domain/phone.h"
 #include "domain/roles.h"
 #include "domain/ticket.h"
@@ -20,13 +23,37 @@
 
 struct create_ctx {
     struct ticket_new t;
+    struct deadlines d;
+    bool needs_followups; /* weekly callbacks or progress notices start with the ticket */
+    int64_t id;
 };
+
+struct create_and_sync {
+    struct create_ctx *c;
+    char **json;
+};
+
+/* A ticket whose rules start follow-ups (weekly callbacks, progress notices) and those
+ * follow-ups, in one transaction. */
+static enum db_status create_with_followups(struct db *db, void *arg)
+{
+    struct create_and_sync *cs = arg;
+    free(*cs->json);
+    *cs->json = NULL;
+    enum db_status s = store_ticket_create(db, &cs->c->t, cs->json, &cs->c->id);
+    if (s == DB_OK)
+        s = store_ticket_sync_followups(db, cs->c->id, cs->c->t.now);
+    return s;
+}
 
 static enum db_status create_body(struct db *db, void *arg, int *status, char **json)
 {
     struct create_ctx *c = arg;
     *status = 201;
-    return store_ticket_create(db, &c->t, json);
+    if (!c->needs_followups)
+        return store_ticket_create(db, &c->t, json, &c->id);
+    struct create_and_sync cs = {c, json};
+    return db_atomically(db, create_with_followups, &cs);
 }
 
 /* Location and ETag from a ticket's JSON. */
@@ -65,12 +92,29 @@ void api_tickets_create(struct http_request *req)
                            "phone system may name another owner");
         return;
     }
+    const struct calendar *cal;
+    enum db_status s = calendar_acquire(http_db(req), &cal);
+    if (s != DB_OK) {
+        api_reply_db(req, s, "calendar");
+        return;
+    }
     struct create_ctx c = {
         .t = {.in = &in,
               .owner = in.has_owner ? in.owner : req->auth.name,
               .actor = req->auth.name,
               .now = req->now},
     };
+    bool ok = deadlines_for(cal, in.cls, in.kind, req->now, &c.d);
+    calendar_release(cal);
+    if (!ok) {
+        http_reply_problem(req, PROBLEM_INTERNAL,
+                           "the business calendar has no working day ahead; fix the calendar");
+        return;
+    }
+    struct ticket_clock clock = {.status = TICKET_STATUS_NEW, .d = c.d};
+    c.t.deadlines = &c.d;
+    c.t.has_next_due = ticket_next_due(&clock, &c.t.next_due);
+    c.needs_followups = c.d.has[DL_WEEKLY] || c.d.has[DL_PROGRESS];
     api_run_create(req, create_body, &c, ticket_headers, "ticket");
 }
 
@@ -104,6 +148,60 @@ struct patch_ctx {
     char *json;
 };
 
+/* JSON of a clock's deadlines for history: {"resolve_due_at": "...", ...}. */
+static char *deadlines_json(const struct deadlines *d)
+{
+    static const char *const keys[DL_COUNT] = {"resolve_due_at", "relay_due_at",
+                                               "callback_due_at", "next_callback_due_at",
+                                               "progress_due_at"};
+    json_t *o = json_object();
+    for (int k = 0; k < DL_COUNT; k++) {
+        char t[48];
+        tf_format_rfc3339(d->due[k], 0, t, sizeof t);
+        json_object_set_new(o, keys[k], d->has[k] ? json_string(t) : json_null());
+    }
+    char *text = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
+    json_decref(o);
+    return text;
+}
+
+/* After a change of class or kind the rules are those of the new class, counted from when
+ * the ticket was received; the sweeper judges them afresh. */
+static enum db_status recompute_deadlines(struct db *db, struct patch_ctx *p)
+{
+    struct ticket_state st;
+    const struct calendar *cal;
+    enum db_status s = store_ticket_state_get(db, p->id, true, &st);
+    if (s != DB_OK || (s = calendar_acquire(db, &cal)) != DB_OK)
+        return s;
+    struct ticket_clock clock = st.clock;
+    bool ok = deadlines_for(cal, st.cls, st.kind, st.created_at, &clock.d);
+    if (ok && st.cls == TICKET_CLASS_GOVERNMENT && st.clock.d.has[DL_CALLBACK]) {
+        clock.d.has[DL_CALLBACK] = true; /* the callback still runs from the relay made */
+        clock.d.due[DL_CALLBACK] = st.clock.d.due[DL_CALLBACK];
+        snprintf(clock.d.rule[DL_CALLBACK], sizeof clock.d.rule[DL_CALLBACK], "%s",
+                 "government: the customer called back after the relay");
+    }
+    calendar_release(cal);
+    if (!ok)
+        return DB_INVALID;
+    clock.breached = 0;
+    char *rules = store_deadline_rules_json(&clock.d);
+    char *before = deadlines_json(&st.clock.d), *after = deadlines_json(&clock.d);
+    struct ticket_state_change c = {.id = p->id, .clock = &clock, .deadline_rules = rules,
+                                    .actor = p->actor, .event_kind = "deadlines_recomputed",
+                                    .before = before, .after = after, .now = p->now};
+    free(p->json);
+    p->json = NULL;
+    s = rules && before && after ? store_ticket_state_update(db, &c, &p->json) : DB_ERROR;
+    free(rules);
+    free(before);
+    free(after);
+    if (s == DB_OK)
+        s = store_ticket_sync_followups(db, p->id, p->now);
+    return s;
+}
+
 static enum db_status patch_tx(struct db *db, void *arg)
 {
     struct patch_ctx *p = arg;
@@ -123,6 +221,7 @@ static enum db_status patch_tx(struct db *db, void *arg)
     json_t *current = json_loads(current_text, 0, NULL), *before, *after;
     int changed = ticket_patch_diff(current, p->in, &before, &after);
     json_decref(current);
+    bool rules_change = json_object_get(after, "class") || json_object_get(after, "kind");
     if (changed == 0) {
         p->json = current_text;
     } else {
@@ -137,6 +236,8 @@ static enum db_status patch_tx(struct db *db, void *arg)
     }
     json_decref(before);
     json_decref(after);
+    if (s == DB_OK && rules_change)
+        s = recompute_deadlines(db, p);
     return s;
 }
 
@@ -194,6 +295,13 @@ static void read_filter(struct http_request *req, struct ticket_filter *f, char 
     }
     api_query_time(req, "created_from", &f->created_from, &f->has_from, errs);
     api_query_time(req, "created_to", &f->created_to, &f->has_to, errs);
+    static const char *const booleans[] = {"false", "true", NULL};
+    const char *overdue = api_query_enum(req, "overdue", booleans, errs);
+    f->overdue = overdue ? enum_index(booleans, overdue) : -1;
+    api_query_time(req, "due_before", &f->due_before, &f->has_due_before, errs);
+    static const char *const levels[] = {"0", "1", "2", NULL};
+    const char *level = api_query_enum(req, "escalation_level", levels, errs);
+    f->escalation_level = level ? enum_index(levels, level) : -1;
     f->limit = api_query_limit(req, errs);
     api_query_cursor(req, &f->before_id, 1, &f->has_cursor, errs);
 }
@@ -239,4 +347,152 @@ void api_tickets_events(struct http_request *req)
         return;
     }
     api_reply_page(req, page.items, page.more, &page.last_key, 1);
+}
+
+/* ---- POST /tickets/{id}/transitions ---------------------------------------------------------- */
+
+static const struct vfield transition_spec[] = {
+    {"to", VT_ENUM, VF_REQUIRED, 0, 0, ticket_status_names},
+    {"note", VT_STRING, VF_NULLABLE, 1, 2000, NULL},
+};
+
+struct transition_ctx {
+    int64_t id;
+    int expected;
+    enum ticket_status to;
+    const char *note, *actor;
+    hl_time now;
+    /* outcomes */
+    bool stale, refused;
+    enum ticket_status from;
+    char *json;
+};
+
+/* The clock after entering `to`, and the timestamps that go with it. */
+static bool clock_for_transition(const struct calendar *cal, const struct ticket_state *st,
+                                 struct transition_ctx *t, struct ticket_clock *clock,
+                                 struct ticket_state_change *c)
+{
+    *clock = st->clock;
+    clock->status = t->to;
+    switch (t->to) {
+    case TICKET_STATUS_RESOLVED:
+        c->set_resolved_at = true;
+        break;
+    case TICKET_STATUS_CLOSED:
+        c->set_closed_at = true;
+        break;
+    case TICKET_STATUS_REOPENED:
+        c->count_reopen = c->clear_resolved_at = c->clear_closed_at = true;
+        if (!deadlines_for(cal, st->cls, st->kind, t->now, &clock->d))
+            return false;
+        clock->breached = 0;
+        break;
+    case TICKET_STATUS_RELAYED:
+        if (st->cls == TICKET_CLASS_GOVERNMENT && !clock->relayed) {
+            clock->relayed = c->set_relayed_at = true;
+            deadline_government_callback(cal, t->now, &clock->d);
+        }
+        break;
+    default:
+        break;
+    }
+    return true;
+}
+
+static enum db_status transition_tx(struct db *db, void *arg)
+{
+    struct transition_ctx *t = arg;
+    free(t->json);
+    t->json = NULL;
+    t->stale = t->refused = false;
+    struct ticket_state st;
+    enum db_status s = store_ticket_state_get(db, t->id, true, &st);
+    if (s != DB_OK)
+        return s;
+    t->from = st.clock.status;
+    if (t->expected >= 0 && t->expected != st.version) {
+        t->stale = true;
+        return DB_CONFLICT;
+    }
+    if (!ticket_transition_allowed(st.clock.status, t->to)) {
+        t->refused = true;
+        return DB_CONFLICT;
+    }
+    const struct calendar *cal;
+    if ((s = calendar_acquire(db, &cal)) != DB_OK)
+        return s;
+    struct ticket_clock clock;
+    struct ticket_state_change c = {.id = t->id, .clock = &clock, .actor = t->actor,
+                                    .event_kind = "transition", .note = t->note, .now = t->now};
+    bool ok = clock_for_transition(cal, &st, t, &clock, &c);
+    calendar_release(cal);
+    if (!ok)
+        return DB_INVALID;
+    char *rules = t->to == TICKET_STATUS_REOPENED || c.set_relayed_at
+                      ? store_deadline_rules_json(&clock.d)
+                      : NULL;
+    char before[64], after[64];
+    snprintf(before, sizeof before, "{\"status\":\"%s\"}", ticket_status_names[t->from]);
+    snprintf(after, sizeof after, "{\"status\":\"%s\"}", ticket_status_names[t->to]);
+    c.deadline_rules = rules;
+    c.before = before;
+    c.after = after;
+    s = store_ticket_state_update(db, &c, &t->json);
+    free(rules);
+    if (s == DB_OK)
+        s = store_ticket_sync_followups(db, t->id, t->now);
+    return s;
+}
+
+static void reply_refused(struct http_request *req, enum ticket_status from, enum ticket_status to)
+{
+    enum ticket_status next[TICKET_STATUS_COUNT];
+    int n = ticket_transitions_from(from, next);
+    json_t *allowed = json_array();
+    for (int i = 0; i < n; i++)
+        json_array_append_new(allowed, json_string(ticket_status_names[next[i]]));
+    char text[160];
+    ticket_transitions_text(from, text, sizeof text);
+    http_reply_problem_with(req, PROBLEM_TRANSITION,
+                            json_pack("{s:s, s:s, s:o}", "from", ticket_status_names[from], "to",
+                                      ticket_status_names[to], "allowed", allowed),
+                            "a %s ticket cannot become %s; allowed: %s",
+                            ticket_status_names[from], ticket_status_names[to], text);
+}
+
+void api_tickets_transition(struct http_request *req)
+{
+    int64_t id;
+    int expected;
+    struct vvalue v[2];
+    struct verrors errs = {0};
+    if (!api_id_or_reply(req, "id", "ticket", &id) || !api_if_match_or_reply(req, &expected))
+        return;
+    if (!validate_object(req->json, transition_spec, 2, v, cfg.country_code, &errs)) {
+        http_reply_invalid(req, &errs);
+        return;
+    }
+    struct transition_ctx t = {.id = id, .expected = expected, .to = (enum ticket_status)v[0].num,
+                               .note = v[1].str, .actor = req->auth.name, .now = req->now};
+    if (ticket_transition_needs_note(t.to) && !t.note) {
+        http_reply_invalid_field(req, "note", t.to == TICKET_STATUS_RESOLVED
+                                                  ? "say what the customer was told"
+                                                  : "say why the ticket is reopened");
+        return;
+    }
+    enum db_status s = db_transaction(http_db(req), transition_tx, &t);
+    if (s == DB_CONFLICT && t.stale)
+        http_reply_problem(req, PROBLEM_PRECONDITION,
+                           "the ticket changed since you read it; GET it again and retry");
+    else if (s == DB_CONFLICT && t.refused)
+        reply_refused(req, t.from, t.to);
+    else if (s != DB_OK)
+        api_reply_db(req, s, "ticket");
+    else {
+        ticket_headers(req, t.json);
+        http_reply_json_text(req, 200, t.json);
+        t.json = NULL;
+    }
+    free(t.json);
 }

@@ -111,6 +111,26 @@ void http_reply_problem(struct http_request *req, enum problem p, const char *fm
         http_add_header(req, "Retry-After", "1");
 }
 
+void http_reply_problem_with(struct http_request *req, enum problem p, json_t *extra,
+                             const char *fmt, ...)
+{
+    char detail[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(detail, sizeof detail, fmt, ap);
+    va_end(ap);
+    reply_problem_json(req, problem_get(p), detail, NULL);
+    json_t *body = json_loadb(req->reply.body, req->reply.body_len, 0, NULL);
+    if (body && extra) {
+        json_object_update_missing(body, extra);
+        free(req->reply.body);
+        req->reply.body = json_dumps(body, JSON_COMPACT | JSON_PRESERVE_ORDER);
+        req->reply.body_len = req->reply.body ? strlen(req->reply.body) : 0;
+    }
+    json_decref(body);
+    json_decref(extra);
+}
+
 void http_reply_invalid(struct http_request *req, const struct verrors *errs)
 {
     char detail[256];

@@ -100,6 +100,10 @@ void http_reply_json(struct http_request *req, int status, json_t *value);
 void http_reply_problem(struct http_request *req, enum problem p, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
+/** Like http_reply_problem, with extra members merged into the problem object (stolen). */
+void http_reply_problem_with(struct http_request *req, enum problem p, json_t *extra,
+                             const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
 /** Send a validation problem listing every error. */
 void http_reply_invalid(struct http_request *req, const struct verrors *errs);
 

@@ -11,6 +11,7 @@
 
 #include "clock.h"
 #include "config.h"
+#include "jobs/deadlines.h"
 #include "log.h"
 #include "store/idempotency.h"
 
@@ -23,6 +24,7 @@ static long expire_idempotency_keys(struct db *db, hl_time now)
 }
 
 static const struct job_task tasks[] = {
+    {"ticket_deadlines", jobs_ticket_deadlines},
     {"idempotency_expiry", expire_idempotency_keys},
 };
 

@@ -15,16 +15,22 @@
 #define TICKET_JSON_COLUMNS                                                                        \
     "t.id, t.class, t.kind, t.status, t.subject, t.details, t.caller_name, t.caller_phone, "      \
     "t.caller_phone_norm AS caller_phone_normalized, t.owner, t.department, t.call_id, "          \
-    "t.created_by, t.created_at, t.updated_at, t.version"
+    "t.created_by, t.created_at, t.updated_at, t.version, t.resolve_due_at, t.relay_due_at, "     \
+    "t.relayed_at, t.callback_due_at, t.called_back_at, t.next_callback_due_at, "                 \
+    "t.progress_due_at, t.deadline_rules, t.overdue, t.overdue_since, t.escalation_level, "       \
+    "(ARRAY['agent','supervisor','manager'])[t.escalation_level + 1] AS must_act, "               \
+    "t.escalated_at, t.next_due_at, t.resolved_at, t.closed_at, t.reopen_count"
 
-DB_STMT(q_create, 12,
+DB_STMT(q_create, 18,
         "WITH t AS (INSERT INTO tickets (class, kind, subject, details, caller_name, "
         "caller_phone, caller_phone_norm, owner, department, call_id, created_by, created_at, "
-        "updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12::timestamptz, "
-        "$12::timestamptz) RETURNING *), "
+        "updated_at, resolve_due_at, relay_due_at, next_callback_due_at, progress_due_at, "
+        "deadline_rules, next_due_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, "
+        "$12::timestamptz, $12::timestamptz, $13::timestamptz, $14::timestamptz, "
+        "$15::timestamptz, $16::timestamptz, $17::jsonb, $18::timestamptz) RETURNING *), "
         "e AS (INSERT INTO ticket_events (ticket_id, at, actor, kind, after) "
         "SELECT t.id, t.created_at, t.created_by, 'created', to_jsonb(t) - 'version' FROM t) "
-        "SELECT row_to_json(x)::text AS json FROM (SELECT " TICKET_JSON_COLUMNS " FROM t) x");
+        "SELECT row_to_json(x)::text AS json, x.id FROM (SELECT " TICKET_JSON_COLUMNS " FROM t) x");
 
 DB_STMT(q_get, 1,
         "SELECT row_to_json(x)::text AS json, x.version FROM (SELECT " TICKET_JSON_COLUMNS
@@ -59,6 +65,87 @@ DB_STMT(q_events, 3,
 
 DB_STMT(q_exists, 1, "SELECT 1 FROM tickets WHERE id = $1");
 
+#define US(col) "(extract(epoch FROM " col ") * 1000000)::bigint AS " col "_us"
+
+#define STATE_COLUMNS                                                                              \
+    "id, version, class, kind, status, " US("created_at") ", " US("resolve_due_at") ", "          \
+    US("relay_due_at") ", " US("callback_due_at") ", " US("next_callback_due_at") ", "            \
+    US("progress_due_at") ", " US("next_escalation_at") ", relayed_at IS NOT NULL AS relayed, "   \
+    "called_back_at IS NOT NULL AS called_back, breached, escalation_level"
+
+DB_STMT(q_state, 1, "SELECT " STATE_COLUMNS " FROM tickets WHERE id = $1");
+DB_STMT(q_state_lock, 1, "SELECT " STATE_COLUMNS " FROM tickets WHERE id = $1 FOR UPDATE");
+
+/* The sweeper's claim: only rows with something due, through tickets_next_due; rows another
+ * instance holds are skipped, and re-checked after its commit has moved next_due_at on. */
+DB_STMT(q_due_claim, 2,
+        "SELECT " STATE_COLUMNS " FROM tickets WHERE next_due_at <= $1::timestamptz "
+        "ORDER BY next_due_at LIMIT $2::int FOR UPDATE SKIP LOCKED");
+
+DB_STMT(q_due_apply, 11,
+        "WITH u AS (UPDATE tickets SET breached = $2::int, overdue = $3::bool, "
+        "overdue_since = CASE WHEN $3::bool THEN coalesce(overdue_since, $4::timestamptz) END, "
+        "escalation_level = $5::int, "
+        "escalated_at = CASE WHEN $6::int > 0 THEN $4::timestamptz ELSE escalated_at END, "
+        "next_escalation_at = $7::timestamptz, next_due_at = $8::timestamptz, "
+        "version = version + 1, updated_at = $4::timestamptz WHERE id = $1 RETURNING id), "
+        "ov AS (INSERT INTO ticket_events (ticket_id, at, actor, kind, after) "
+        "SELECT u.id, $4::timestamptz, 'sweeper', 'overdue', d FROM u, "
+        "jsonb_array_elements($9::jsonb) d), "
+        "es AS (INSERT INTO ticket_escalations (ticket_id, at, from_level, to_level, must_act, "
+        "reason, actor) SELECT u.id, $4::timestamptz, $6::int - 1, $6::int, $10, $11, 'sweeper' "
+        "FROM u WHERE $6::int > 0), "
+        "ee AS (INSERT INTO ticket_events (ticket_id, at, actor, kind, before, after, note) "
+        "SELECT u.id, $4::timestamptz, 'sweeper', 'escalated', "
+        "jsonb_build_object('escalation_level', $6::int - 1), "
+        "jsonb_build_object('escalation_level', $6::int, 'must_act', $10), $11 "
+        "FROM u WHERE $6::int > 0) "
+        "SELECT count(*) AS n FROM u");
+
+DB_STMT(q_state_update, 26,
+        "WITH t AS (UPDATE tickets SET status = $2, resolve_due_at = $3::timestamptz, "
+        "relay_due_at = $4::timestamptz, callback_due_at = $5::timestamptz, "
+        "next_callback_due_at = $6::timestamptz, progress_due_at = $7::timestamptz, "
+        "deadline_rules = coalesce($8::jsonb, deadline_rules), breached = $9::int, "
+        "overdue = $10::bool, "
+        "overdue_since = CASE WHEN $10::bool THEN coalesce(overdue_since, $11::timestamptz) END, "
+        "escalation_level = $12::int, next_escalation_at = $13::timestamptz, "
+        "next_due_at = $14::timestamptz, "
+        "resolved_at = CASE WHEN $15::bool THEN $11::timestamptz WHEN $16::bool THEN NULL "
+        "ELSE resolved_at END, "
+        "closed_at = CASE WHEN $17::bool THEN $11::timestamptz WHEN $18::bool THEN NULL "
+        "ELSE closed_at END, "
+        "reopen_count = reopen_count + CASE WHEN $19::bool THEN 1 ELSE 0 END, "
+        "relayed_at = CASE WHEN $20::bool THEN $11::timestamptz ELSE relayed_at END, "
+        "called_back_at = CASE WHEN $21::bool THEN $11::timestamptz ELSE called_back_at END, "
+        "updated_at = $11::timestamptz, version = version + 1 WHERE id = $1 RETURNING *), "
+        "e AS (INSERT INTO ticket_events (ticket_id, at, actor, kind, before, after, note) "
+        "SELECT t.id, $11::timestamptz, $22, $23, $24::jsonb, $25::jsonb, $26 FROM t) "
+        "SELECT row_to_json(x)::text AS json FROM (SELECT " TICKET_JSON_COLUMNS " FROM t) x");
+
+DB_STMT(q_sync_followups, 2,
+        "WITH t AS (SELECT id, status, caller_phone, caller_phone_norm, owner, "
+        "next_callback_due_at, progress_due_at, callback_due_at, called_back_at "
+        "FROM tickets WHERE id = $1), "
+        "need AS (SELECT k.kind, k.due FROM t, LATERAL (VALUES "
+        "('weekly_callback', t.next_callback_due_at), ('progress_notice', t.progress_due_at), "
+        "('government_callback', CASE WHEN t.called_back_at IS NULL THEN t.callback_due_at END)) "
+        "AS k(kind, due) WHERE t.status NOT IN ('resolved', 'closed') AND k.due IS NOT NULL), "
+        "cancel AS (UPDATE followups f SET status = 'cancelled', closed_at = $2::timestamptz, "
+        "updated_at = $2::timestamptz, version = f.version + 1 WHERE f.ticket_id = $1 "
+        "AND f.status = 'pending' AND f.kind IN ('weekly_callback', 'progress_notice', "
+        "'government_callback') AND f.kind NOT IN (SELECT kind FROM need) RETURNING f.id), "
+        "move AS (UPDATE followups f SET due_at = n.due, updated_at = $2::timestamptz, "
+        "version = f.version + 1 FROM need n WHERE f.ticket_id = $1 AND f.status = 'pending' "
+        "AND f.kind = n.kind AND f.due_at <> n.due RETURNING f.id), "
+        "ins AS (INSERT INTO followups (kind, ticket_id, phone, phone_norm, due_at, agent, "
+        "created_by, created_at, updated_at) SELECT n.kind, t.id, t.caller_phone, "
+        "t.caller_phone_norm, n.due, t.owner, 'rules', $2::timestamptz, $2::timestamptz "
+        "FROM need n, t WHERE NOT EXISTS (SELECT 1 FROM followups f WHERE f.ticket_id = $1 "
+        "AND f.status = 'pending' AND f.kind = n.kind) RETURNING id) "
+        "SELECT (SELECT count(*) FROM cancel) + (SELECT count(*) FROM move) + "
+        "(SELECT count(*) FROM ins) AS changed");
+
 static enum db_status single_json(PGresult *res, enum db_status s, char **json, int *version)
 {
     if (s != DB_OK)
@@ -79,11 +166,45 @@ static const char *opt(bool has, const char *v)
     return has ? v : NULL;
 }
 
-enum db_status store_ticket_create(struct db *db, const struct ticket_new *t, char **json)
+/* An optional instant as a parameter: NULL when absent. */
+static const char *opt_time(bool has, hl_time t, char buf[48])
+{
+    if (!has)
+        return NULL;
+    tf_format_rfc3339(t, 0, buf, 48);
+    return buf;
+}
+
+char *store_deadline_rules_json(const struct deadlines *d)
+{
+    static const char *const keys[DL_COUNT] = {"resolve_due_at", "relay_due_at",
+                                               "callback_due_at", "next_callback_due_at",
+                                               "progress_due_at"};
+    struct strbuf sb;
+    strbuf_init(&sb);
+    strbuf_puts(&sb, "{");
+    bool first = true;
+    for (int k = 0; k < DL_COUNT; k++) {
+        if (!d->has[k])
+            continue;
+        strbuf_printf(&sb, "%s\"%s\":", first ? "" : ",", keys[k]);
+        strbuf_json_string(&sb, d->rule[k]);
+        first = false;
+    }
+    strbuf_puts(&sb, "}");
+    return strbuf_steal(&sb, NULL);
+}
+
+enum db_status store_ticket_create(struct db *db, const struct ticket_new *t, char **json,
+                                   int64_t *id)
 {
     const struct ticket_input *in = t->in;
-    char at[48];
+    const struct deadlines *d = t->deadlines;
+    char at[48], due[DL_COUNT][48], next[48];
     tf_format_rfc3339(t->now, 0, at, sizeof at);
+    char *rules = store_deadline_rules_json(d);
+    if (!rules)
+        return DB_ERROR;
     const char *params[] = {
         ticket_class_names[in->cls],
         ticket_kind_names[in->kind],
@@ -97,9 +218,18 @@ enum db_status store_ticket_create(struct db *db, const struct ticket_new *t, ch
         opt(in->has_call_id, in->call_id),
         t->actor,
         at,
+        opt_time(d->has[DL_RESOLVE], d->due[DL_RESOLVE], due[DL_RESOLVE]),
+        opt_time(d->has[DL_RELAY], d->due[DL_RELAY], due[DL_RELAY]),
+        opt_time(d->has[DL_WEEKLY], d->due[DL_WEEKLY], due[DL_WEEKLY]),
+        opt_time(d->has[DL_PROGRESS], d->due[DL_PROGRESS], due[DL_PROGRESS]),
+        rules,
+        opt_time(t->has_next_due, t->next_due, next),
     };
     PGresult *res = NULL;
     enum db_status s = db_exec(db, &q_create, params, &res);
+    free(rules);
+    if (s == DB_OK && id)
+        *id = db_get_i64(res, 0, "id");
     return single_json(res, s, json, NULL);
 }
 
@@ -179,9 +309,9 @@ enum db_status store_ticket_list(struct db *db, const struct ticket_filter *f, s
     memset(out, 0, sizeof *out);
     struct strbuf sql;
     strbuf_init(&sql);
-    const char *params[10];
+    const char *params[16];
     int n = 0;
-    char from[48], to[48], before[24], limit[16];
+    char from[48], to[48], before[24], limit[16], due[48], level[16];
     strbuf_puts(&sql, "SELECT row_to_json(x)::text AS json, x.id FROM (SELECT " TICKET_JSON_COLUMNS
                       " FROM tickets t WHERE true");
     if (f->status)
@@ -201,6 +331,16 @@ enum db_status store_ticket_list(struct db *db, const struct ticket_filter *f, s
     if (f->has_to) {
         tf_format_rfc3339(f->created_to, 0, to, sizeof to);
         add_param(&sql, params, &n, "t.created_at <", to);
+    }
+    if (f->overdue >= 0)
+        strbuf_puts(&sql, f->overdue ? " AND t.overdue" : " AND NOT t.overdue");
+    if (f->has_due_before) {
+        tf_format_rfc3339(f->due_before, 0, due, sizeof due);
+        add_param(&sql, params, &n, "t.next_due_at <=", due);
+    }
+    if (f->escalation_level >= 0) {
+        snprintf(level, sizeof level, "%d", f->escalation_level);
+        add_param(&sql, params, &n, "t.escalation_level =", level);
     }
     if (f->has_cursor) {
         snprintf(before, sizeof before, "%" PRId64, f->before_id);
@@ -242,6 +382,182 @@ enum db_status store_ticket_events(struct db *db, int64_t ticket_id, int64_t aft
         }
     }
     return collect_page(res, limit, out);
+}
+
+static void get_time(const PGresult *res, int row, const char *col, bool *has, hl_time *t)
+{
+    *has = !db_is_null(res, row, col);
+    *t = *has ? db_get_i64(res, row, col) : 0;
+}
+
+static int name_index(const char *const *names, const char *s)
+{
+    for (int i = 0; names[i]; i++)
+        if (strcmp(names[i], s) == 0)
+            return i;
+    return 0;
+}
+
+/* One row of a state query into a struct. */
+static void read_state(const PGresult *res, int row, struct ticket_state *out)
+{
+    memset(out, 0, sizeof *out);
+    struct ticket_clock *c = &out->clock;
+    out->id = db_get_i64(res, row, "id");
+    out->version = (int)db_get_i64(res, row, "version");
+    out->cls = (enum ticket_class)name_index(ticket_class_names, db_get(res, row, "class"));
+    out->kind = (enum ticket_kind)name_index(ticket_kind_names, db_get(res, row, "kind"));
+    c->status = (enum ticket_status)name_index(ticket_status_names, db_get(res, row, "status"));
+    out->created_at = db_get_i64(res, row, "created_at_us");
+    static const char *const cols[DL_COUNT] = {"resolve_due_at_us", "relay_due_at_us",
+                                               "callback_due_at_us", "next_callback_due_at_us",
+                                               "progress_due_at_us"};
+    for (int k = 0; k < DL_COUNT; k++)
+        get_time(res, row, cols[k], &c->d.has[k], &c->d.due[k]);
+    get_time(res, row, "next_escalation_at_us", &c->has_next_escalation, &c->next_escalation_at);
+    c->relayed = strcmp(db_get(res, row, "relayed"), "t") == 0;
+    c->called_back = strcmp(db_get(res, row, "called_back"), "t") == 0;
+    c->breached = (unsigned)db_get_i64(res, row, "breached");
+    c->escalation_level = (int)db_get_i64(res, row, "escalation_level");
+}
+
+enum db_status store_ticket_state_get(struct db *db, int64_t id, bool lock,
+                                      struct ticket_state *out)
+{
+    char ids[24];
+    snprintf(ids, sizeof ids, "%" PRId64, id);
+    const char *params[] = {ids};
+    PGresult *res = NULL;
+    enum db_status s = db_exec(db, lock ? &q_state_lock : &q_state, params, &res);
+    if (s != DB_OK)
+        return s;
+    if (PQntuples(res) == 0) {
+        PQclear(res);
+        return DB_NOT_FOUND;
+    }
+    read_state(res, 0, out);
+    PQclear(res);
+    return DB_OK;
+}
+
+static const char *flag_of(bool b)
+{
+    return b ? "t" : "f";
+}
+
+enum db_status store_ticket_state_update(struct db *db, const struct ticket_state_change *c,
+                                         char **json)
+{
+    const struct ticket_clock *k = c->clock;
+    char ids[24], due[DL_COUNT][48], now[48], esc[48], next[48], breached[16], level[16];
+    snprintf(ids, sizeof ids, "%" PRId64, c->id);
+    snprintf(breached, sizeof breached, "%u", k->breached);
+    snprintf(level, sizeof level, "%d", k->escalation_level);
+    tf_format_rfc3339(c->now, 0, now, sizeof now);
+    hl_time next_due = 0;
+    bool has_next = ticket_next_due(k, &next_due);
+    const char *params[] = {
+        ids,
+        ticket_status_names[k->status],
+        opt_time(k->d.has[DL_RESOLVE], k->d.due[DL_RESOLVE], due[DL_RESOLVE]),
+        opt_time(k->d.has[DL_RELAY], k->d.due[DL_RELAY], due[DL_RELAY]),
+        opt_time(k->d.has[DL_CALLBACK], k->d.due[DL_CALLBACK], due[DL_CALLBACK]),
+        opt_time(k->d.has[DL_WEEKLY], k->d.due[DL_WEEKLY], due[DL_WEEKLY]),
+        opt_time(k->d.has[DL_PROGRESS], k->d.due[DL_PROGRESS], due[DL_PROGRESS]),
+        c->deadline_rules,
+        breached,
+        flag_of(ticket_overdue(k)),
+        now,
+        level,
+        opt_time(k->has_next_escalation, k->next_escalation_at, esc),
+        opt_time(has_next, next_due, next),
+        flag_of(c->set_resolved_at),
+        flag_of(c->clear_resolved_at),
+        flag_of(c->set_closed_at),
+        flag_of(c->clear_closed_at),
+        flag_of(c->count_reopen),
+        flag_of(c->set_relayed_at),
+        flag_of(c->set_called_back_at),
+        c->actor,
+        c->event_kind,
+        c->before,
+        c->after,
+        c->note,
+    };
+    PGresult *res = NULL;
+    enum db_status s = db_exec(db, &q_state_update, params, &res);
+    return single_json(res, s, json, NULL);
+}
+
+enum db_status store_ticket_sync_followups(struct db *db, int64_t id, hl_time now)
+{
+    char ids[24], at[48];
+    snprintf(ids, sizeof ids, "%" PRId64, id);
+    tf_format_rfc3339(now, 0, at, sizeof at);
+    const char *params[] = {ids, at};
+    return db_run(db, &q_sync_followups, params);
+}
+
+enum db_status store_tickets_claim_due(struct db *db, hl_time now, int limit,
+                                       struct ticket_state *rows, int *n)
+{
+    char at[48], lim[16];
+    tf_format_rfc3339(now, 0, at, sizeof at);
+    snprintf(lim, sizeof lim, "%d", limit);
+    const char *params[] = {at, lim};
+    PGresult *res = NULL;
+    enum db_status s = db_exec(db, &q_due_claim, params, &res);
+    if (s != DB_OK)
+        return s;
+    *n = PQntuples(res) < limit ? PQntuples(res) : limit;
+    for (int i = 0; i < *n; i++)
+        read_state(res, i, &rows[i]);
+    PQclear(res);
+    return DB_OK;
+}
+
+enum db_status store_ticket_apply_sweep(struct db *db, int64_t id,
+                                        const struct sweep_decision *d, hl_time now)
+{
+    const struct ticket_clock *a = &d->after;
+    char ids[24], breached[16], at[48], level[16], to[16], esc[48], next[48], names[8][48];
+    snprintf(ids, sizeof ids, "%" PRId64, id);
+    snprintf(breached, sizeof breached, "%u", a->breached);
+    snprintf(level, sizeof level, "%d", a->escalation_level);
+    snprintf(to, sizeof to, "%d", d->escalate_to);
+    tf_format_rfc3339(now, 0, at, sizeof at);
+    struct strbuf overdue;
+    strbuf_init(&overdue);
+    strbuf_puts(&overdue, "[");
+    for (int k = 0; k < DL_COUNT; k++)
+        if (d->newly_breached & DL_BIT(k)) {
+            tf_format_rfc3339(a->d.due[k], 0, names[k], sizeof names[k]);
+            strbuf_printf(&overdue, "%s{\"deadline\":\"%s\",\"due_at\":\"%s\"}",
+                          overdue.len > 1 ? "," : "", deadline_names[k], names[k]);
+        }
+    strbuf_puts(&overdue, "]");
+    char reason[200];
+    if (d->newly_breached)
+        snprintf(reason, sizeof reason, "deadline passed: %s",
+                 deadline_names[__builtin_ctz(d->newly_breached)]);
+    else
+        snprintf(reason, sizeof reason, "still overdue at the escalation delay");
+    const char *params[] = {
+        ids,
+        breached,
+        flag_of(ticket_overdue(a)),
+        at,
+        level,
+        to,
+        opt_time(a->has_next_escalation, a->next_escalation_at, esc),
+        opt_time(d->has_next_due, d->next_due, next),
+        overdue.data,
+        d->escalate_to ? escalation_names[d->escalate_to] : NULL,
+        reason,
+    };
+    enum db_status s = overdue.oom ? DB_ERROR : db_run(db, &q_due_apply, params);
+    strbuf_free(&overdue);
+    return s;
 }
 
 void page_free(struct page *p)

@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "domain/deadline.h"
 #include "domain/ticket.h"
 #include "domain/timefmt.h"
 #include "store/db.h"
@@ -16,16 +17,66 @@
 /** A new ticket: the validated input plus what the service decided. */
 struct ticket_new {
     const struct ticket_input *in;
-    const char *owner;   /* first-responsible agent */
-    const char *actor;   /* who created it */
+    const char *owner; /* first-responsible agent */
+    const char *actor; /* who created it */
     hl_time now;
+    const struct deadlines *deadlines;
+    bool has_next_due;
+    hl_time next_due;
 };
 
 /**
  * Insert a ticket and its "created" event in one statement.
- * @param[out] json the ticket (caller frees)
+ * @param[out] json the ticket (caller frees); @param[out] id its id (may be NULL)
  */
-enum db_status store_ticket_create(struct db *db, const struct ticket_new *t, char **json);
+enum db_status store_ticket_create(struct db *db, const struct ticket_new *t, char **json,
+                                   int64_t *id);
+
+/** {"resolve_due_at": "why", ...} for the deadlines set. Caller frees; NULL on oom. */
+char *store_deadline_rules_json(const struct deadlines *d);
+
+/** What the rules need to know of a ticket. */
+struct ticket_state {
+    int64_t id;
+    int version;
+    enum ticket_class cls;
+    enum ticket_kind kind;
+    hl_time created_at;
+    struct ticket_clock clock;
+};
+
+/**
+ * Read a ticket's state (with a row lock when lock is set, inside a transaction).
+ * @return DB_NOT_FOUND when there is no such ticket
+ */
+enum db_status store_ticket_state_get(struct db *db, int64_t id, bool lock,
+                                      struct ticket_state *out);
+
+/** A change of status and/or clock, written with its history event. */
+struct ticket_state_change {
+    int64_t id;
+    enum ticket_status status;
+    const struct ticket_clock *clock; /* deadlines, breached, escalation */
+    const char *deadline_rules;       /* JSON, or NULL to keep */
+    bool set_resolved_at, clear_resolved_at, set_closed_at, clear_closed_at, count_reopen;
+    bool set_relayed_at, set_called_back_at;
+    const char *actor, *event_kind, *before, *after, *note; /* before/after: JSON objects */
+    hl_time now;
+};
+
+/**
+ * Write status, deadlines and overdue state; version goes up by one; one history event.
+ * @param[out] json the ticket after the change (caller frees)
+ */
+enum db_status store_ticket_state_update(struct db *db, const struct ticket_state_change *c,
+                                         char **json);
+
+/**
+ * Make the rule-driven follow-ups of a ticket match its deadlines: one pending weekly
+ * callback, progress notice and government callback while each deadline runs (due when it is
+ * due), none once it stops (pending ones are cancelled).
+ */
+enum db_status store_ticket_sync_followups(struct db *db, int64_t id, hl_time now);
 
 /**
  * The ticket as JSON.
@@ -51,10 +102,24 @@ struct ticket_change {
  */
 enum db_status store_ticket_update(struct db *db, const struct ticket_change *c, char **json);
 
+/**
+ * Claim up to limit tickets with something due at now, locked until the caller's transaction
+ * ends (FOR UPDATE SKIP LOCKED: rows another instance holds are skipped).
+ * @param[out] rows at least limit entries; @param[out] n how many were claimed
+ */
+enum db_status store_tickets_claim_due(struct db *db, hl_time now, int limit,
+                                       struct ticket_state *rows, int *n);
+
+/** Write the sweeper's decision for a claimed ticket: overdue marks, escalation, events. */
+enum db_status store_ticket_apply_sweep(struct db *db, int64_t id,
+                                        const struct sweep_decision *d, hl_time now);
+
 struct ticket_filter {
     const char *status, *cls, *kind, *owner, *phone_norm;
-    bool has_from, has_to, has_cursor;
-    hl_time created_from, created_to;
+    bool has_from, has_to, has_cursor, has_due_before;
+    hl_time created_from, created_to, due_before;
+    int overdue;          /* -1: any, 0: not overdue, 1: overdue */
+    int escalation_level; /* -1: any */
     int64_t before_id; /* keyset: ids below this one */
     int limit;
 };

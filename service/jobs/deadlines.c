@@ -1,0 +1,63 @@
+/**
+ * @file deadlines.c
+ * @brief Claim due tickets (FOR UPDATE SKIP LOCKED), decide (domain/deadline), write, commit.
+ *        Each due item is handled by exactly one instance: the claim locks the rows, and the
+ *        write moves next_due_at past now before the locks are released.
+ */
+#include "jobs/deadlines.h"
+
+#include <stdlib.h>
+
+#include "calendar_cache.h"
+#include "domain/deadline.h"
+#include "store/tickets.h"
+
+#define BATCH 100
+#define MAX_BATCHES 50 /* per pass; the rest waits for the next pass */
+
+struct batch {
+    hl_time now;
+    struct rules rules;
+    struct ticket_state rows[BATCH];
+    int n;
+};
+
+static enum db_status sweep_batch(struct db *db, void *arg)
+{
+    struct batch *b = arg;
+    b->n = 0;
+    enum db_status s = store_tickets_claim_due(db, b->now, BATCH, b->rows, &b->n);
+    for (int i = 0; s == DB_OK && i < b->n; i++) {
+        struct sweep_decision d;
+        sweep_decide(&b->rows[i].clock, b->now, &b->rules, &d);
+        s = store_ticket_apply_sweep(db, b->rows[i].id, &d, b->now);
+    }
+    return s;
+}
+
+long jobs_ticket_deadlines(struct db *db, hl_time now)
+{
+    const struct calendar *cal;
+    if (calendar_acquire(db, &cal) != DB_OK)
+        return -1;
+    struct batch *b = malloc(sizeof *b);
+    if (!b) {
+        calendar_release(cal);
+        return -1;
+    }
+    b->now = now;
+    b->rules = cal->rules;
+    calendar_release(cal);
+    long total = 0;
+    for (int i = 0; i < MAX_BATCHES; i++) {
+        if (db_transaction(db, sweep_batch, b) != DB_OK) {
+            total = -1;
+            break;
+        }
+        total += b->n;
+        if (b->n < BATCH)
+            break;
+    }
+    free(b);
+    return total;
+}
