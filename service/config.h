@@ -30,6 +30,7 @@ struct config {
     int sweep_interval_ms;
     char port_file[512];
     char zoneinfo[256];
+    int outbox_timeout_ms, outbox_backoff_ms, outbox_max_backoff_ms, outbox_max_attempts;
     int calendar_ttl_ms;
     char test_clock_file[512];
 };

@@ -2,6 +2,7 @@
  * @file main.c
  * @brief hotlined: start-up, sub-commands (serve, migrate, token, routes), signals, shutdown.
  */
+#include <curl/curl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -154,6 +155,7 @@ static int cmd_serve(void)
     size_t n;
     const struct route *routes = api_routes(&n);
     char err[512];
+    curl_global_init(CURL_GLOBAL_DEFAULT); /* before any thread uses libcurl */
     if (!http_server_start(routes, n, NULL, err, sizeof err))
         return fail("%s", err);
     if (!jobs_start(err, sizeof err)) {
@@ -173,6 +175,7 @@ static int cmd_serve(void)
     jobs_stop();
     http_server_stop(10000);
     db_thread_release();
+    curl_global_cleanup();
     log_msg(LOG_INFO, "stopped");
     return 0;
 }

@@ -5,8 +5,10 @@
 #include "api/routes.h"
 
 #include "api/calendar.h"
+#include "api/followups.h"
 #include "api/health.h"
 #include "api/tickets.h"
+#include "api/webhooks.h"
 #include "domain/roles.h"
 
 static const char *const q_ticket_list[] = {"status", "class", "kind", "owner", "phone",
@@ -14,6 +16,8 @@ static const char *const q_ticket_list[] = {"status", "class", "kind", "owner", 
                                             "due_before", "escalation_level", "limit", "cursor",
                                             NULL};
 static const char *const q_days[] = {"from", "to", NULL};
+static const char *const q_followups[] = {"status", "kind", "agent", "ticket_id", "due_before",
+                                          "limit", "cursor", NULL};
 static const char *const q_page[] = {"limit", "cursor", NULL};
 
 #define READERS ROLES_STAFF
@@ -28,6 +32,14 @@ static const struct route routes[] = {
     {"PATCH", "/tickets/{id}", api_tickets_patch, READERS, NULL, ROUTE_JSON_BODY},
     {"GET", "/tickets/{id}/events", api_tickets_events, READERS, q_page, 0},
     {"POST", "/tickets/{id}/transitions", api_tickets_transition, READERS, NULL, ROUTE_JSON_BODY},
+    {"GET", "/tickets/{id}/relays", api_tickets_relays, READERS, NULL, 0},
+    {"POST", "/tickets/{id}/followups", api_followups_create, READERS, NULL, ROUTE_JSON_BODY},
+    {"GET", "/followups", api_followups_list, READERS, q_followups, 0},
+    {"GET", "/followups/{id}", api_followups_get, READERS, NULL, 0},
+    {"POST", "/followups/{id}/attempts", api_followups_attempt, READERS, NULL, ROUTE_JSON_BODY},
+    {"POST", "/webhooks", api_webhooks_create, ROLE_ADMIN, NULL, ROUTE_JSON_BODY},
+    {"GET", "/webhooks", api_webhooks_list, ROLE_ADMIN, NULL, 0},
+    {"DELETE", "/webhooks/{id}", api_webhooks_delete, ROLE_ADMIN, NULL, 0},
     {"GET", "/calendar", api_calendar_get, READERS, NULL, 0},
     {"PUT", "/calendar", api_calendar_put, ROLE_ADMIN, NULL, ROUTE_JSON_BODY},
     {"GET", "/calendar/days", api_calendar_days_list, READERS, q_days, 0},

@@ -10,10 +10,13 @@
 #include <string.h>
 
 #include "api/common.h"
+#include "app/tickets.h"
 #include "calendar_cache.h"
 #include "config.h"
 #include "domain/deadline.h"
 #include "domain/ticket_state.h"
+#include "jobs/jobs.h"
+#include "store/outbox.h"
 #include "domain/phone.h"
 #include "domain/roles.h"
 #include "domain/ticket.h"
@@ -25,6 +28,7 @@ struct create_ctx {
     struct ticket_new t;
     struct deadlines d;
     bool needs_followups; /* weekly callbacks or progress notices start with the ticket */
+    bool relay;           /* a government ticket: relayed through the outbox at once */
     int64_t id;
 };
 
@@ -33,16 +37,19 @@ struct create_and_sync {
     char **json;
 };
 
-/* A ticket whose rules start follow-ups (weekly callbacks, progress notices) and those
- * follow-ups, in one transaction. */
+/* A ticket whose rules start follow-ups (weekly callbacks, progress notices) or a relay, and
+ * those, in one transaction. */
 static enum db_status create_with_followups(struct db *db, void *arg)
 {
     struct create_and_sync *cs = arg;
     free(*cs->json);
     *cs->json = NULL;
     enum db_status s = store_ticket_create(db, &cs->c->t, cs->json, &cs->c->id);
-    if (s == DB_OK)
+    if (s == DB_OK && cs->c->needs_followups)
         s = store_ticket_sync_followups(db, cs->c->id, cs->c->t.now);
+    if (s == DB_OK && cs->c->relay)
+        s = store_outbox_emit(db, "government.relay", "ticket", cs->c->id, *cs->json,
+                              cs->c->t.now, NULL);
     return s;
 }
 
@@ -50,7 +57,7 @@ static enum db_status create_body(struct db *db, void *arg, int *status, char **
 {
     struct create_ctx *c = arg;
     *status = 201;
-    if (!c->needs_followups)
+    if (!c->needs_followups && !c->relay)
         return store_ticket_create(db, &c->t, json, &c->id);
     struct create_and_sync cs = {c, json};
     return db_atomically(db, create_with_followups, &cs);
@@ -115,7 +122,10 @@ void api_tickets_create(struct http_request *req)
     c.t.deadlines = &c.d;
     c.t.has_next_due = ticket_next_due(&clock, &c.t.next_due);
     c.needs_followups = c.d.has[DL_WEEKLY] || c.d.has[DL_PROGRESS];
+    c.relay = in.cls == TICKET_CLASS_GOVERNMENT;
     api_run_create(req, create_body, &c, ticket_headers, "ticket");
+    if (c.relay && req->reply.status == 201)
+        jobs_wake_outbox(); /* 即时转告: deliver now, not at the next pass */
 }
 
 /* ---- GET /tickets/{id} -------------------------------------------------------------------- */
@@ -356,95 +366,6 @@ static const struct vfield transition_spec[] = {
     {"note", VT_STRING, VF_NULLABLE, 1, 2000, NULL},
 };
 
-struct transition_ctx {
-    int64_t id;
-    int expected;
-    enum ticket_status to;
-    const char *note, *actor;
-    hl_time now;
-    /* outcomes */
-    bool stale, refused;
-    enum ticket_status from;
-    char *json;
-};
-
-/* The clock after entering `to`, and the timestamps that go with it. */
-static bool clock_for_transition(const struct calendar *cal, const struct ticket_state *st,
-                                 struct transition_ctx *t, struct ticket_clock *clock,
-                                 struct ticket_state_change *c)
-{
-    *clock = st->clock;
-    clock->status = t->to;
-    switch (t->to) {
-    case TICKET_STATUS_RESOLVED:
-        c->set_resolved_at = true;
-        break;
-    case TICKET_STATUS_CLOSED:
-        c->set_closed_at = true;
-        break;
-    case TICKET_STATUS_REOPENED:
-        c->count_reopen = c->clear_resolved_at = c->clear_closed_at = true;
-        if (!deadlines_for(cal, st->cls, st->kind, t->now, &clock->d))
-            return false;
-        clock->breached = 0;
-        break;
-    case TICKET_STATUS_RELAYED:
-        if (st->cls == TICKET_CLASS_GOVERNMENT && !clock->relayed) {
-            clock->relayed = c->set_relayed_at = true;
-            deadline_government_callback(cal, t->now, &clock->d);
-        }
-        break;
-    default:
-        break;
-    }
-    return true;
-}
-
-static enum db_status transition_tx(struct db *db, void *arg)
-{
-    struct transition_ctx *t = arg;
-    free(t->json);
-    t->json = NULL;
-    t->stale = t->refused = false;
-    struct ticket_state st;
-    enum db_status s = store_ticket_state_get(db, t->id, true, &st);
-    if (s != DB_OK)
-        return s;
-    t->from = st.clock.status;
-    if (t->expected >= 0 && t->expected != st.version) {
-        t->stale = true;
-        return DB_CONFLICT;
-    }
-    if (!ticket_transition_allowed(st.clock.status, t->to)) {
-        t->refused = true;
-        return DB_CONFLICT;
-    }
-    const struct calendar *cal;
-    if ((s = calendar_acquire(db, &cal)) != DB_OK)
-        return s;
-    struct ticket_clock clock;
-    struct ticket_state_change c = {.id = t->id, .clock = &clock, .actor = t->actor,
-                                    .event_kind = "transition", .note = t->note, .now = t->now};
-    bool ok = clock_for_transition(cal, &st, t, &clock, &c);
-    calendar_release(cal);
-    if (!ok)
-        return DB_INVALID;
-    char *rules = t->to == TICKET_STATUS_REOPENED || c.set_relayed_at
-                      ? store_deadline_rules_json(&clock.d)
-                      : NULL;
-    char before[64], after[64];
-    snprintf(before, sizeof before, "{\"status\":\"%s\"}", ticket_status_names[t->from]);
-    snprintf(after, sizeof after, "{\"status\":\"%s\"}", ticket_status_names[t->to]);
-    c.deadline_rules = rules;
-    c.before = before;
-    c.after = after;
-    s = store_ticket_state_update(db, &c, &t->json);
-    free(rules);
-    if (s == DB_OK)
-        s = store_ticket_sync_followups(db, t->id, t->now);
-    return s;
-}
-
 static void reply_refused(struct http_request *req, enum ticket_status from, enum ticket_status to)
 {
     enum ticket_status next[TICKET_STATUS_COUNT];
@@ -461,6 +382,14 @@ static void reply_refused(struct http_request *req, enum ticket_status from, enu
                             ticket_status_names[from], ticket_status_names[to], text);
 }
 
+static enum db_status transition_in_tx(struct db *db, void *arg)
+{
+    struct ticket_transition *t = arg;
+    free(t->json);
+    t->json = NULL;
+    return app_ticket_transition(db, t);
+}
+
 void api_tickets_transition(struct http_request *req)
 {
     int64_t id;
@@ -473,15 +402,16 @@ void api_tickets_transition(struct http_request *req)
         http_reply_invalid(req, &errs);
         return;
     }
-    struct transition_ctx t = {.id = id, .expected = expected, .to = (enum ticket_status)v[0].num,
-                               .note = v[1].str, .actor = req->auth.name, .now = req->now};
+    struct ticket_transition t = {.id = id, .expected = expected,
+                                  .to = (enum ticket_status)v[0].num, .note = v[1].str,
+                                  .actor = req->auth.name, .now = req->now};
     if (ticket_transition_needs_note(t.to) && !t.note) {
         http_reply_invalid_field(req, "note", t.to == TICKET_STATUS_RESOLVED
                                                   ? "say what the customer was told"
                                                   : "say why the ticket is reopened");
         return;
     }
-    enum db_status s = db_transaction(http_db(req), transition_tx, &t);
+    enum db_status s = db_transaction(http_db(req), transition_in_tx, &t);
     if (s == DB_CONFLICT && t.stale)
         http_reply_problem(req, PROBLEM_PRECONDITION,
                            "the ticket changed since you read it; GET it again and retry");
@@ -495,4 +425,28 @@ void api_tickets_transition(struct http_request *req)
         t.json = NULL;
     }
     free(t.json);
+}
+
+/* ---- GET /tickets/{id}/relays ---------------------------------------------------------------- */
+
+void api_tickets_relays(struct http_request *req)
+{
+    int64_t id;
+    if (!api_id_or_reply(req, "id", "ticket", &id))
+        return;
+    struct ticket_state st;
+    enum db_status s = store_ticket_state_get(http_db(req), id, false, &st);
+    char *log = NULL;
+    if (s == DB_OK)
+        s = store_outbox_log_json(http_db(req), "government.relay", "ticket", id, &log);
+    if (s != DB_OK) {
+        api_reply_db(req, s, "ticket");
+        return;
+    }
+    size_t len = strlen(log) + 16;
+    char *body = malloc(len);
+    if (body)
+        snprintf(body, len, "{\"items\":%s}", log);
+    free(log);
+    http_reply_json_text(req, 200, body);
 }

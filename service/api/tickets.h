@@ -13,5 +13,6 @@ void api_tickets_patch(struct http_request *req);
 void api_tickets_list(struct http_request *req);
 void api_tickets_events(struct http_request *req);
 void api_tickets_transition(struct http_request *req);
+void api_tickets_relays(struct http_request *req);
 
 #endif

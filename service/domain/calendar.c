@@ -31,6 +31,9 @@ void cal_defaults(struct calendar *c)
         .government_callback_minutes = 60,
         .complaint_notice_hours = 24,
         .escalation_delay_minutes = 240,
+        .followup_retry_minutes = 60,
+        .followup_max_attempts = 3,
+        .satisfaction_after_business_days = 1,
     };
 }
 

@@ -28,6 +28,9 @@ struct rules {
     int government_callback_minutes; /* government: callback within N minutes of the relay */
     int complaint_notice_hours;      /* complaint: progress notice every N hours */
     int escalation_delay_minutes;    /* overdue: the next escalation level after N minutes */
+    int followup_retry_minutes;      /* a follow-up call not answered: try again after N minutes */
+    int followup_max_attempts;       /* ... at most N attempts, then it has failed */
+    int satisfaction_after_business_days; /* satisfaction callback: N business days after */
 };
 
 struct cal_override {

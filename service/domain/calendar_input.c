@@ -141,6 +141,10 @@ static const struct {
     {"government_callback_minutes", offsetof(struct rules, government_callback_minutes), 1440},
     {"complaint_notice_hours", offsetof(struct rules, complaint_notice_hours), 720},
     {"escalation_delay_minutes", offsetof(struct rules, escalation_delay_minutes), 10080},
+    {"followup_retry_minutes", offsetof(struct rules, followup_retry_minutes), 10080},
+    {"followup_max_attempts", offsetof(struct rules, followup_max_attempts), 20},
+    {"satisfaction_after_business_days", offsetof(struct rules, satisfaction_after_business_days),
+     30},
 };
 
 static void check_rules(const json_t *body, struct calendar_settings *out, struct verrors *errs)

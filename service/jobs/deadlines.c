@@ -6,10 +6,13 @@
  */
 #include "jobs/deadlines.h"
 
+#include <inttypes.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "calendar_cache.h"
 #include "domain/deadline.h"
+#include "store/outbox.h"
 #include "store/tickets.h"
 
 #define BATCH 100
@@ -22,6 +25,30 @@ struct batch {
     int n;
 };
 
+/* Webhooks for the breaches and escalations just written (same transaction). */
+static enum db_status tell_subscribers(struct db *db, int64_t id, const struct sweep_decision *d,
+                                       hl_time now)
+{
+    char payload[256];
+    enum db_status s = DB_OK;
+    for (int k = 0; s == DB_OK && k < DL_COUNT; k++)
+        if (d->newly_breached & DL_BIT(k)) {
+            char due[48];
+            tf_format_rfc3339(d->after.d.due[k], 0, due, sizeof due);
+            snprintf(payload, sizeof payload,
+                     "{\"ticket_id\":%" PRId64 ",\"deadline\":\"%s\",\"due_at\":\"%s\"}", id,
+                     deadline_names[k], due);
+            s = store_outbox_emit(db, "ticket.overdue", "ticket", id, payload, now, NULL);
+        }
+    if (s == DB_OK && d->escalate_to) {
+        snprintf(payload, sizeof payload,
+                 "{\"ticket_id\":%" PRId64 ",\"escalation_level\":%d,\"must_act\":\"%s\"}", id,
+                 d->escalate_to, escalation_names[d->escalate_to]);
+        s = store_outbox_emit(db, "ticket.escalated", "ticket", id, payload, now, NULL);
+    }
+    return s;
+}
+
 static enum db_status sweep_batch(struct db *db, void *arg)
 {
     struct batch *b = arg;
@@ -31,6 +58,8 @@ static enum db_status sweep_batch(struct db *db, void *arg)
         struct sweep_decision d;
         sweep_decide(&b->rows[i].clock, b->now, &b->rules, &d);
         s = store_ticket_apply_sweep(db, b->rows[i].id, &d, b->now);
+        if (s == DB_OK)
+            s = tell_subscribers(db, b->rows[i].id, &d, b->now);
     }
     return s;
 }

@@ -1,7 +1,8 @@
 /**
  * @file jobs.h
- * @brief The background sweeper thread: every HOTLINE_SWEEP_INTERVAL_MS it runs each task once.
- *        Tasks claim their rows with FOR UPDATE SKIP LOCKED, so any number of instances may run.
+ * @brief Background workers: the sweeper (every HOTLINE_SWEEP_INTERVAL_MS) and the outbox
+ *        (deliveries, at most a second apart, or at once when woken). Tasks claim their rows with
+ *        FOR UPDATE SKIP LOCKED or a lease, so any number of instances may run.
  */
 #ifndef HOTLINE_JOBS_JOBS_H
 #define HOTLINE_JOBS_JOBS_H
@@ -25,15 +26,18 @@ struct jobs_stats {
     int64_t last_duration_us;
 };
 
-/** Start the sweeper thread. @return false with err filled. */
+/** Start the worker threads. @return false with err filled. */
 bool jobs_start(char *err, size_t errlen);
 
 /** Stop it and wait for the current pass to end. */
 void jobs_stop(void);
 
-/** Run every task once on the calling thread (tests and the first pass). */
+/** Run every sweeper task once on the calling thread. */
 long jobs_run_once(struct db *db, hl_time now);
 
 void jobs_stats_get(struct jobs_stats *out);
+
+/** Ask the outbox worker to deliver now (after a commit that queued something urgent). */
+void jobs_wake_outbox(void);
 
 #endif

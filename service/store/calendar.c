@@ -141,10 +141,14 @@ enum db_status store_calendar_put(struct db *db, const struct calendar_settings 
     strbuf_printf(&rules,
                   "{\"general_days\":%d,\"hard_days\":%d,\"special_callback_days\":%d,"
                   "\"government_relay_minutes\":%d,\"government_callback_minutes\":%d,"
-                  "\"complaint_notice_hours\":%d,\"escalation_delay_minutes\":%d}",
+                  "\"complaint_notice_hours\":%d,\"escalation_delay_minutes\":%d,"
+                  "\"followup_retry_minutes\":%d,\"followup_max_attempts\":%d,"
+                  "\"satisfaction_after_business_days\":%d}",
                   r->general_days, r->hard_days, r->special_callback_days,
                   r->government_relay_minutes, r->government_callback_minutes,
-                  r->complaint_notice_hours, r->escalation_delay_minutes);
+                  r->complaint_notice_hours, r->escalation_delay_minutes,
+                  r->followup_retry_minutes, r->followup_max_attempts,
+                  r->satisfaction_after_business_days);
     const char *params[] = {st->zone, week, opens, closes, ls, le, win.data, rules.data, at,
                             actor, "1"};
     enum db_status s =

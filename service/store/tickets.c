@@ -64,6 +64,9 @@ DB_STMT(q_events, 3,
         "ORDER BY e.id LIMIT $3) x ORDER BY x.id");
 
 DB_STMT(q_exists, 1, "SELECT 1 FROM tickets WHERE id = $1");
+DB_STMT(q_event_add, 6,
+        "INSERT INTO ticket_events (ticket_id, at, actor, kind, after, note) "
+        "VALUES ($1, $2::timestamptz, $3, $4, $5::jsonb, $6)");
 
 #define US(col) "(extract(epoch FROM " col ") * 1000000)::bigint AS " col "_us"
 
@@ -558,6 +561,17 @@ enum db_status store_ticket_apply_sweep(struct db *db, int64_t id,
     enum db_status s = overdue.oom ? DB_ERROR : db_run(db, &q_due_apply, params);
     strbuf_free(&overdue);
     return s;
+}
+
+enum db_status store_ticket_event_add(struct db *db, int64_t ticket_id, hl_time at,
+                                      const char *actor, const char *kind, const char *after,
+                                      const char *note)
+{
+    char ids[24], when[48];
+    snprintf(ids, sizeof ids, "%" PRId64, ticket_id);
+    tf_format_rfc3339(at, 0, when, sizeof when);
+    const char *params[] = {ids, when, actor, kind, after, note};
+    return db_run(db, &q_event_add, params);
 }
 
 void page_free(struct page *p)

@@ -142,6 +142,11 @@ enum db_status store_ticket_list(struct db *db, const struct ticket_filter *f, s
 enum db_status store_ticket_events(struct db *db, int64_t ticket_id, int64_t after_id, int limit,
                                    struct page *out);
 
+/** Append one history event to a ticket (JSON after and note may be NULL). */
+enum db_status store_ticket_event_add(struct db *db, int64_t ticket_id, hl_time at,
+                                      const char *actor, const char *kind, const char *after,
+                                      const char *note);
+
 /** Free a page's items. */
 void page_free(struct page *p);
 

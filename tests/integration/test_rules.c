@@ -303,7 +303,9 @@ static void test_calendar_api(void **state)
                        "\"09:00\",\"end\":\"12:00\"},{\"start\":\"14:00\",\"end\":\"17:00\"}],"
                        "\"rules\":{\"general_days\":1,\"hard_days\":2,\"special_callback_days\":7,"
                        "\"government_relay_minutes\":15,\"government_callback_minutes\":60,"
-                       "\"complaint_notice_hours\":24,\"escalation_delay_minutes\":240}}";
+                       "\"complaint_notice_hours\":24,\"escalation_delay_minutes\":240,"
+                       "\"followup_retry_minutes\":60,\"followup_max_attempts\":3,"
+                       "\"satisfaction_after_business_days\":1}}";
     struct {
         const char *zone, *opens, *closes, *lunch, *field;
     } bad[] = {
