@@ -32,6 +32,7 @@ struct config {
     char zoneinfo[256];
     int calendar_ttl_ms;
     char test_clock_file[512];
+    int ring_threshold_s;
 };
 
 /** The process-wide configuration, filled by config_load. */
