@@ -63,10 +63,13 @@ CREATE TABLE calls (
 -- Lists are newest first by offered_at; each filter has an index ending in (offered_at, id).
 CREATE INDEX calls_offered ON calls (offered_at, id);
 CREATE INDEX calls_from ON calls (from_norm, offered_at, id) WHERE from_norm IS NOT NULL;
-CREATE INDEX calls_to ON calls (to_norm, offered_at, id) WHERE to_norm IS NOT NULL;
+-- The customer's number is the caller of an inbound call or the callee of an outbound one.
+CREATE INDEX calls_to ON calls (to_norm, offered_at, id) WHERE direction = 'outbound';
 CREATE INDEX calls_agent ON calls (agent, offered_at, id) WHERE agent IS NOT NULL;
 CREATE INDEX calls_outcome ON calls (outcome, offered_at, id);
 CREATE INDEX calls_parent ON calls (parent_call_id) WHERE parent_call_id IS NOT NULL;
+-- The calls a missed-call task stands for (closing it asks for the latest one).
+CREATE INDEX calls_followup ON calls (followup_id, offered_at) WHERE followup_id IS NOT NULL;
 
 -- A call's tickets, and the missed-call task a call created.
 CREATE INDEX tickets_call_id ON tickets (call_id, id) WHERE call_id IS NOT NULL;

@@ -126,7 +126,19 @@ DB_STMT(q_get, 1,
         "AS events FROM calls c WHERE c.call_id = $1) x");
 
 /* Recent calls, open tickets, pending follow-ups (the number's own and its tickets') and the
- * last satisfaction result, each read through an index on the normal form of the number. */
+ * last satisfaction result, each read through an index on the normal form of the number (the
+ * calls and follow-ups as a UNION of two index reads: with an OR, a generic plan scans). */
+#define NUMBER_FOLLOWUPS(cond)                                                                     \
+    "(SELECT f.* FROM followups f WHERE f.phone_norm = $1 AND " cond " UNION SELECT f.* FROM "    \
+    "followups f WHERE f.ticket_id IN (SELECT id FROM tk) AND " cond ")"
+
+/* The customer's ten latest calls: as the caller, or as the callee of an outbound call; two
+ * index reads, newest first each. */
+#define NUMBER_CALLS                                                                               \
+    "((SELECT * FROM calls WHERE from_norm = $1 ORDER BY offered_at DESC, id DESC LIMIT 10) "     \
+    "UNION (SELECT * FROM calls WHERE to_norm = $1 AND direction = 'outbound' "                   \
+    "ORDER BY offered_at DESC, id DESC LIMIT 10))"
+
 DB_STMT(q_screen, 1,
         "WITH tk AS (SELECT t.id FROM tickets t WHERE t.caller_phone_norm = $1) "
         "SELECT json_build_object('phone', $1::text, "
@@ -134,22 +146,20 @@ DB_STMT(q_screen, 1,
         "t.caller_name IS NOT NULL ORDER BY t.id DESC LIMIT 1), "
         "'recent_calls', coalesce((SELECT json_agg(x ORDER BY x.offered_at DESC) FROM (SELECT "
         "c.call_id, c.direction, c.state, c.outcome, c.agent, c.queue, c.offered_at, "
-        "c.answered_at, c.ended_at, c.ring_seconds, c.talk_seconds FROM calls c "
-        "WHERE c.from_norm = $1 OR c.to_norm = $1 ORDER BY c.offered_at DESC, c.id DESC "
-        "LIMIT 10) x), '[]'), "
+        "c.answered_at, c.ended_at, c.ring_seconds, c.talk_seconds FROM " NUMBER_CALLS " c "
+        "ORDER BY c.offered_at DESC, c.id DESC LIMIT 10) x), '[]'), "
         "'open_tickets', coalesce((SELECT json_agg(x ORDER BY x.id DESC) FROM (SELECT t.id, "
         "t.class, t.kind, t.status, t.subject, t.owner, t.department, t.call_id, t.created_at, "
         "t.updated_at FROM tickets t WHERE t.caller_phone_norm = $1 AND t.status NOT IN "
         "('resolved', 'closed') ORDER BY t.id DESC LIMIT 20) x), '[]'), "
         "'pending_followups', coalesce((SELECT json_agg(x ORDER BY x.due_at, x.id) FROM (SELECT "
         "f.id, f.kind, f.ticket_id, f.due_at, f.agent, f.agent_group, f.attempts, "
-        "f.source_call_id FROM followups f WHERE f.status = 'pending' AND (f.phone_norm = $1 OR "
-        "f.ticket_id IN (SELECT id FROM tk)) ORDER BY f.due_at, f.id LIMIT 20) x), '[]'), "
+        "f.source_call_id FROM " NUMBER_FOLLOWUPS("f.status = 'pending'") " f "
+        "ORDER BY f.due_at, f.id LIMIT 20) x), '[]'), "
         "'last_satisfaction', (SELECT json_build_object('followup_id', f.id, 'ticket_id', "
         "f.ticket_id, 'satisfaction', f.satisfaction, 'at', coalesce(f.closed_at, f.updated_at)) "
-        "FROM followups f WHERE f.satisfaction IS NOT NULL AND (f.phone_norm = $1 OR f.ticket_id "
-        "IN (SELECT id FROM tk)) ORDER BY coalesce(f.closed_at, f.updated_at) DESC, f.id DESC "
-        "LIMIT 1))::text AS json");
+        "FROM " NUMBER_FOLLOWUPS("f.satisfaction IS NOT NULL") " f "
+        "ORDER BY coalesce(f.closed_at, f.updated_at) DESC, f.id DESC LIMIT 1))::text AS json");
 
 static const char *name_or_null(const char *const *names, int i)
 {
@@ -438,7 +448,8 @@ enum db_status store_call_list(struct db *db, const struct call_filter *f, struc
         add_param(&sql, params, &n, "c.agent =", f->agent);
     if (f->number_norm) {
         params[n++] = f->number_norm;
-        strbuf_printf(&sql, " AND (c.from_norm = $%d OR c.to_norm = $%d)", n, n);
+        strbuf_printf(&sql, " AND (c.from_norm = $%d OR (c.to_norm = $%d AND c.direction = "
+                            "'outbound'))", n, n);
     }
     if (f->has_from) {
         tf_format_rfc3339(f->offered_from, 0, from, sizeof from);

@@ -90,7 +90,8 @@ enum db_status store_call_brief(struct db *db, const char *call_id, struct call_
 enum db_status store_call_get(struct db *db, const char *call_id, char **json);
 
 struct call_filter {
-    const char *direction, *outcome, *agent, *number_norm;
+    const char *direction, *outcome, *agent;
+    const char *number_norm; /* the customer: caller, or callee of an outbound call */
     bool has_from, has_to, has_cursor;
     hl_time offered_from, offered_to;
     int64_t cursor[2]; /* keyset: (offered_at in microseconds, id) of the last item seen */
