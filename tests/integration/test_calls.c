@@ -562,7 +562,18 @@ static void test_screen_pop_three_spellings(void **state)
             json_t *open = json_object_get(r->json, "open_tickets");
             assert_int_equal(json_array_size(open), 1);
             assert_int_equal(h_int(json_array_get(open, 0), "id"), ticket);
-            assert_int_equal(json_array_size(json_object_get(r->json, "pending_followups")), 1);
+            assert_true(json_is_false(json_object_get(json_array_get(open, 0), "overdue")));
+            assert_non_null(json_string_value(
+                json_object_get(json_array_get(open, 0), "resolve_due_at")));
+            /* the missed call's callback and the complaint's own follow-up (by its ticket) */
+            json_t *pending = json_object_get(r->json, "pending_followups");
+            bool missed = false, of_ticket = false;
+            for (size_t k = 0; k < json_array_size(pending); k++) {
+                json_t *f = json_array_get(pending, k);
+                missed |= strcmp(h_str(f, "kind"), "missed_call") == 0;
+                of_ticket |= json_integer_value(json_object_get(f, "ticket_id")) == ticket;
+            }
+            assert_true(missed && of_ticket);
             json_t *sat = json_object_get(r->json, "last_satisfaction");
             assert_int_equal(h_int(sat, "satisfaction"), 4);
         } else {
