@@ -77,6 +77,8 @@ static const struct cfg_var vars[] = {
      "attempts before a delivery is given up as failed"},
     {"HOTLINE_PORT_FILE", CFG_STR, STR(port_file), 0, 0, "",
      "write the bound port to this file once listening (for scripts)"},
+    {"HOTLINE_RING_THRESHOLD_S", CFG_INT, NUM(ring_threshold_s), 1, 600, "15",
+     "answer-time target in seconds (three rings); calls answered within it meet the service level"},
 #ifdef HOTLINE_TESTING
     {"HOTLINE_TEST_CLOCK_FILE", CFG_STR, STR(test_clock_file), 0, 0, "",
      "test builds only: a file holding the current time (RFC 3339)"},

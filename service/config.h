@@ -33,6 +33,7 @@ struct config {
     int outbox_timeout_ms, outbox_backoff_ms, outbox_max_backoff_ms, outbox_max_attempts;
     int calendar_ttl_ms;
     char test_clock_file[512];
+    int ring_threshold_s;
 };
 
 /** The process-wide configuration, filled by config_load. */

@@ -6,6 +6,7 @@
 
 #include "api/calendar.h"
 #include "api/followups.h"
+#include "api/calls.h"
 #include "api/health.h"
 #include "api/tickets.h"
 #include "api/webhooks.h"
@@ -19,9 +20,15 @@ static const char *const q_days[] = {"from", "to", NULL};
 static const char *const q_followups[] = {"status", "kind", "agent", "ticket_id", "due_before",
                                           "limit", "cursor", NULL};
 static const char *const q_page[] = {"limit", "cursor", NULL};
+static const char *const q_call_list[] = {"offered_from", "offered_to", "direction", "outcome",
+                                          "agent", "number", "limit", "cursor", NULL};
+static const char *const q_token[] = {"token", NULL};
 
 #define READERS ROLES_STAFF
 #define WRITERS (ROLES_STAFF | ROLE_CTI)
+#define CTI_SENDERS (ROLE_CTI | ROLE_ADMIN)
+#define EVENT_FLAGS (ROUTE_JSON_BODY | ROUTE_QUERY_TOKEN)
+#define ZAMMAD_FLAGS (ROUTE_JSON_BODY | ROUTE_FORM_BODY | ROUTE_QUERY_TOKEN)
 
 static const struct route routes[] = {
     {"GET", "/healthz", api_health_live, ROLE_OPEN, NULL, 0},
@@ -46,6 +53,12 @@ static const struct route routes[] = {
     {"GET", "/calendar/days/{date}", api_calendar_day_get, READERS, NULL, 0},
     {"PUT", "/calendar/days/{date}", api_calendar_day_put, ROLE_ADMIN, NULL, ROUTE_JSON_BODY},
     {"DELETE", "/calendar/days/{date}", api_calendar_day_delete, ROLE_ADMIN, NULL, 0},
+    {"POST", "/calls/events", api_calls_events, CTI_SENDERS, q_token, EVENT_FLAGS},
+    {"POST", "/cti/zammad", api_calls_zammad, CTI_SENDERS, q_token, ZAMMAD_FLAGS},
+    {"GET", "/calls", api_calls_list, READERS, q_call_list, 0},
+    {"GET", "/calls/{call_id}", api_calls_get, READERS, NULL, 0},
+    {"POST", "/calls/{call_id}/tickets", api_calls_link_ticket, WRITERS, NULL, ROUTE_JSON_BODY},
+    {"GET", "/callers/{phone}", api_callers_get, READERS, NULL, 0},
 };
 
 const struct route *api_routes(size_t *n)

@@ -20,6 +20,7 @@
 #include "domain/phone.h"
 #include "domain/roles.h"
 #include "domain/ticket.h"
+#include "store/calls.h"
 #include "store/tickets.h"
 
 /* ---- POST /tickets ------------------------------------------------------------------------ */
@@ -85,6 +86,33 @@ static bool owner_allowed(const struct http_request *req, const struct ticket_in
     return (req->auth.role & (ROLES_SUPERVISING | ROLE_CTI)) != 0;
 }
 
+/*
+ * A ticket about a known call takes the customer's number from it when none is given, and a
+ * phone system registering it makes the agent who took the call its owner (首问负责制).
+ * An unknown call_id is kept as given (its events may still be on their way).
+ */
+static bool prefill_from_call_or_reply(struct http_request *req, struct ticket_input *in,
+                                       struct call_brief *call, const char **owner)
+{
+    if (!in->has_call_id)
+        return true;
+    enum db_status s = store_call_brief(http_db(req), in->call_id, call);
+    if (s == DB_NOT_FOUND)
+        return true;
+    if (s != DB_OK) {
+        api_reply_db(req, s, "call");
+        return false;
+    }
+    if (!in->has_caller_phone && call->number[0]) {
+        in->has_caller_phone = true;
+        in->caller_phone = call->number;
+        memcpy(in->caller_phone_norm, call->number_norm, PHONE_NORMAL_MAX);
+    }
+    if (!in->has_owner && req->auth.role == ROLE_CTI && call->agent[0])
+        *owner = call->agent;
+    return true;
+}
+
 void api_tickets_create(struct http_request *req)
 {
     struct ticket_input in;
@@ -99,6 +127,10 @@ void api_tickets_create(struct http_request *req)
                            "phone system may name another owner");
         return;
     }
+    struct call_brief call;
+    const char *owner = in.has_owner ? in.owner : req->auth.name;
+    if (!prefill_from_call_or_reply(req, &in, &call, &owner))
+        return;
     const struct calendar *cal;
     enum db_status s = calendar_acquire(http_db(req), &cal);
     if (s != DB_OK) {
@@ -107,7 +139,7 @@ void api_tickets_create(struct http_request *req)
     }
     struct create_ctx c = {
         .t = {.in = &in,
-              .owner = in.has_owner ? in.owner : req->auth.name,
+              .owner = owner,
               .actor = req->auth.name,
               .now = req->now},
     };

@@ -60,6 +60,9 @@ bool auth_or_reply(struct http_request *req)
     if (req->route->roles == 0)
         return true;
     const char *h = http_header(req, "Authorization");
+    const char *in_query = req->route->flags & ROUTE_QUERY_TOKEN ? http_query(req, "token") : NULL;
+    if (!h && in_query)
+        return auth_token_or_reply(req, in_query);
     if (!h) {
         unauthorized(req, "Bearer", "send Authorization: Bearer <token>");
         return false;

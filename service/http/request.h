@@ -23,6 +23,8 @@ typedef void (*http_handler)(struct http_request *req);
 
 #define ROUTE_MAX_PARAMS 4
 #define ROUTE_JSON_BODY 1u /* the route takes a JSON body */
+#define ROUTE_FORM_BODY 2u /* ... or a form (application/x-www-form-urlencoded), as req->json */
+#define ROUTE_QUERY_TOKEN 4u /* the token may come as ?token= (PBX webhooks without headers) */
 
 /** A row of the router table. */
 struct route {

@@ -24,6 +24,7 @@
 #include "http/router.h"
 #include "log.h"
 #include "util/crypto.h"
+#include "util/form.h"
 
 enum phase { PHASE_NEW, PHASE_BODY };
 
@@ -136,6 +137,14 @@ static bool query_ok(struct http_request *req)
     return true;
 }
 
+static bool is_form(const struct http_request *req)
+{
+    const char *ct = http_header(req, MHD_HTTP_HEADER_CONTENT_TYPE);
+    size_t len = ct ? strcspn(ct, "; \t") : 0;
+    return (req->route->flags & ROUTE_FORM_BODY) && len == 33 &&
+           strncasecmp(ct, "application/x-www-form-urlencoded", 33) == 0;
+}
+
 static bool media_type_ok(struct http_request *req)
 {
     if (!(req->route->flags & ROUTE_JSON_BODY))
@@ -146,10 +155,14 @@ static bool media_type_ok(struct http_request *req)
     if (!te && (!cl || strcmp(cl, "0") == 0) && !ct)
         return true; /* no body: the final call says it is required */
     size_t len = ct ? strcspn(ct, "; \t") : 0;
+    if (is_form(req))
+        return true;
     if (ct && ((len == 16 && strncasecmp(ct, "application/json", 16) == 0) ||
                (len == 28 && strncasecmp(ct, "application/merge-patch+json", 28) == 0)))
         return true;
-    http_reply_problem(req, PROBLEM_MEDIA_TYPE, "send the body as Content-Type: application/json");
+    http_reply_problem(req, PROBLEM_MEDIA_TYPE, "send the body as Content-Type: application/json%s",
+                       req->route->flags & ROUTE_FORM_BODY
+                           ? " or application/x-www-form-urlencoded" : "");
     return false;
 }
 
@@ -248,6 +261,13 @@ static bool parse_body(struct http_request *req)
     if (req->body_len == 0) {
         http_reply_problem(req, PROBLEM_BAD_REQUEST, "this request needs a JSON body");
         return false;
+    }
+    if (is_form(req)) {
+        char err[120];
+        req->json = form_decode(req->body, req->body_len, err, sizeof err);
+        if (!req->json)
+            http_reply_problem(req, PROBLEM_BAD_REQUEST, "the form body is malformed: %s", err);
+        return req->json != NULL;
     }
     json_error_t jerr;
     req->json = json_loadb(req->body, req->body_len, JSON_REJECT_DUPLICATES, &jerr);

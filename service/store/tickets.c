@@ -11,6 +11,14 @@
 
 #include "util/strbuf.h"
 
+/* The call a ticket was registered from: date, time, the customer's number and the agent. */
+#define TICKET_CALL_JSON                                                                           \
+    "(SELECT json_build_object('call_id', c.call_id, 'direction', c.direction, 'number', "        \
+    "CASE WHEN c.direction = 'outbound' THEN c.to_number ELSE c.from_number END, 'agent', "       \
+    "c.agent, 'queue', c.queue, 'offered_at', c.offered_at, 'answered_at', c.answered_at, "       \
+    "'ended_at', c.ended_at, 'outcome', c.outcome) FROM calls c WHERE c.call_id = t.call_id) "    \
+    "AS call"
+
 /* The public representation of a ticket row "t"; keys are the column aliases. */
 #define TICKET_JSON_COLUMNS                                                                        \
     "t.id, t.class, t.kind, t.status, t.subject, t.details, t.caller_name, t.caller_phone, "      \
@@ -19,7 +27,8 @@
     "t.relayed_at, t.callback_due_at, t.called_back_at, t.next_callback_due_at, "                 \
     "t.progress_due_at, t.deadline_rules, t.overdue, t.overdue_since, t.escalation_level, "       \
     "(ARRAY['agent','supervisor','manager'])[t.escalation_level + 1] AS must_act, "               \
-    "t.escalated_at, t.next_due_at, t.resolved_at, t.closed_at, t.reopen_count"
+    "t.escalated_at, t.next_due_at, t.resolved_at, t.closed_at, t.reopen_count, "              \
+    TICKET_CALL_JSON
 
 DB_STMT(q_create, 18,
         "WITH t AS (INSERT INTO tickets (class, kind, subject, details, caller_name, "
@@ -148,6 +157,17 @@ DB_STMT(q_sync_followups, 2,
         "AND f.status = 'pending' AND f.kind = n.kind) RETURNING id) "
         "SELECT (SELECT count(*) FROM cancel) + (SELECT count(*) FROM move) + "
         "(SELECT count(*) FROM ins) AS changed");
+
+/* $3: whether to fill the caller's number ($4, $5) from the call. */
+DB_STMT(q_link_call, 8,
+        "WITH t AS (UPDATE tickets SET call_id = $2, "
+        "caller_phone = CASE WHEN $3::bool THEN $4 ELSE caller_phone END, "
+        "caller_phone_norm = CASE WHEN $3::bool THEN $5 ELSE caller_phone_norm END, "
+        "updated_at = $6::timestamptz, version = version + 1 WHERE id = $1 RETURNING *), "
+        "e AS (INSERT INTO ticket_events (ticket_id, at, actor, kind, before, after) "
+        "SELECT t.id, $6::timestamptz, $7, 'call_linked', $8::jsonb -> 'before', "
+        "$8::jsonb -> 'after' FROM t) "
+        "SELECT row_to_json(x)::text AS json FROM (SELECT " TICKET_JSON_COLUMNS " FROM t) x");
 
 static enum db_status single_json(PGresult *res, enum db_status s, char **json, int *version)
 {
@@ -572,6 +592,23 @@ enum db_status store_ticket_event_add(struct db *db, int64_t ticket_id, hl_time 
     tf_format_rfc3339(at, 0, when, sizeof when);
     const char *params[] = {ids, when, actor, kind, after, note};
     return db_run(db, &q_event_add, params);
+}
+
+enum db_status store_ticket_link_call(struct db *db, const struct ticket_call_link *l,
+                                      char **json)
+{
+    char ids[24], at[48];
+    snprintf(ids, sizeof ids, "%" PRId64, l->id);
+    tf_format_rfc3339(l->now, 0, at, sizeof at);
+    struct strbuf diff;
+    strbuf_init(&diff);
+    strbuf_printf(&diff, "{\"before\":%s,\"after\":%s}", l->before, l->after);
+    const char *params[] = {ids, l->call_id, flag(l->set_phone), l->phone, l->phone_norm, at,
+                            l->actor, diff.data};
+    PGresult *res = NULL;
+    enum db_status s = diff.oom ? DB_ERROR : db_exec(db, &q_link_call, params, &res);
+    strbuf_free(&diff);
+    return single_json(res, s, json, NULL);
 }
 
 void page_free(struct page *p)

@@ -147,6 +147,24 @@ enum db_status store_ticket_event_add(struct db *db, int64_t ticket_id, hl_time 
                                       const char *actor, const char *kind, const char *after,
                                       const char *note);
 
+/** A ticket linked to the call it was about, taking the customer's number when it had none. */
+struct ticket_call_link {
+    int64_t id;
+    const char *call_id;
+    bool set_phone;
+    const char *phone, *phone_norm;
+    const char *actor;
+    const char *before, *after; /* JSON objects of the changed fields, for history */
+    hl_time now;
+};
+
+/**
+ * Write the link and its "call_linked" history event in one statement; version goes up by one.
+ * @param[out] json the ticket after the change (caller frees)
+ */
+enum db_status store_ticket_link_call(struct db *db, const struct ticket_call_link *l,
+                                      char **json);
+
 /** Free a page's items. */
 void page_free(struct page *p);
 
