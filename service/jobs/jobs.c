@@ -33,25 +33,34 @@ static bool running;
 static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t wake = PTHREAD_COND_INITIALIZER;
 static bool stopping;
+#define NTASKS (sizeof tasks / sizeof tasks[0])
+
 static atomic_uint_fast64_t st_runs, st_failures, st_items;
-static atomic_int_fast64_t st_last_us;
+static atomic_int_fast64_t st_last_us, st_last_run;
+static atomic_uint_fast64_t st_task_items[NTASKS], st_task_failures[NTASKS];
+static struct histo st_pass_time;
 
 long jobs_run_once(struct db *db, hl_time now)
 {
     long total = 0;
     int64_t t0 = clock_mono_us();
-    for (size_t i = 0; i < sizeof tasks / sizeof tasks[0]; i++) {
+    for (size_t i = 0; i < NTASKS; i++) {
         long n = tasks[i].run(db, now);
         if (n < 0) {
             atomic_fetch_add(&st_failures, 1);
+            atomic_fetch_add(&st_task_failures[i], 1);
             log_msg(LOG_WARN, "sweeper task %s failed; it runs again next pass", tasks[i].name);
             continue;
         }
+        atomic_fetch_add(&st_task_items[i], (uint_fast64_t)n);
         total += n;
     }
+    int64_t took = clock_mono_us() - t0;
     atomic_fetch_add(&st_runs, 1);
     atomic_fetch_add(&st_items, (uint_fast64_t)total);
-    atomic_store(&st_last_us, clock_mono_us() - t0);
+    atomic_store(&st_last_us, took);
+    atomic_store(&st_last_run, now);
+    histo_observe(&st_pass_time, took);
     return total;
 }
 
@@ -106,4 +115,16 @@ void jobs_stats_get(struct jobs_stats *out)
     out->failures = atomic_load(&st_failures);
     out->items = atomic_load(&st_items);
     out->last_duration_us = atomic_load(&st_last_us);
+    out->last_run = atomic_load(&st_last_run);
+    histo_snapshot(&st_pass_time, &out->pass_seconds);
+}
+
+size_t jobs_task_stats_get(struct jobs_task_stats *out, size_t max)
+{
+    for (size_t i = 0; i < NTASKS && i < max; i++) {
+        out[i].name = tasks[i].name;
+        out[i].items = atomic_load(&st_task_items[i]);
+        out[i].failures = atomic_load(&st_task_failures[i]);
+    }
+    return NTASKS;
 }
