@@ -31,6 +31,7 @@ struct config {
     char port_file[512];
     char zoneinfo[256];
     int calendar_ttl_ms;
+    char metrics_token[129];
     char test_clock_file[512];
 };
 

@@ -6,6 +6,7 @@
 
 #include "api/calendar.h"
 #include "api/health.h"
+#include "api/metrics.h"
 #include "api/tickets.h"
 #include "domain/roles.h"
 
@@ -34,6 +35,7 @@ static const struct route routes[] = {
     {"GET", "/calendar/days/{date}", api_calendar_day_get, READERS, NULL, 0},
     {"PUT", "/calendar/days/{date}", api_calendar_day_put, ROLE_ADMIN, NULL, ROUTE_JSON_BODY},
     {"DELETE", "/calendar/days/{date}", api_calendar_day_delete, ROLE_ADMIN, NULL, 0},
+    {"GET", "/metrics", api_metrics_get, ROLE_ADMIN, NULL, ROUTE_SCRAPE_TOKEN},
 };
 
 const struct route *api_routes(size_t *n)
