@@ -113,7 +113,10 @@ enum db_status store_schema_check(struct db *db)
         return s;
     const char *latest = db_get(res, 0, "latest");
     const char *want = hotline_migrations[hotline_migrations_count - 1].name;
-    s = strcmp(latest, want) == 0 ? DB_OK : DB_CONFLICT;
+    /* Ready at our schema or a newer one: during a rolling upgrade the new release migrates
+     * first, and the old instances must keep serving until they are replaced. Migrations are
+     * additive (expand, then contract in a later release), and NNNN_ names sort in order. */
+    s = strcmp(latest, want) >= 0 ? DB_OK : DB_CONFLICT;
     PQclear(res);
     return s;
 }
