@@ -1,8 +1,8 @@
 /**
  * @file test_upgrade.c
  * @brief Readiness across a rolling upgrade: an instance is ready at its own schema or a
- *        newer one (the next release migrated first), and not ready while its own latest
- *        migration is missing.
+ *        newer one (the next release migrated first), and not ready while any of its own
+ *        migrations is missing, the latest or an earlier one (branches landing out of order).
  */
 #include "harness.h"
 
@@ -53,6 +53,17 @@ static void test_ready_on_newer_schema_not_older(void **state)
     snprintf(sql, sizeof sql,
              "INSERT INTO schema_migrations (version, applied_at) VALUES ('%s', now())", ours);
     h_db_exec(sql);
+    r = h_get(&srv, NULL, "/readyz");
+    h_expect(r, 200);
+    h_free(r);
+
+    /* a gap below the newest: an earlier migration of ours is missing */
+    h_db_exec("UPDATE schema_migrations SET version = version || '_moved'"
+              " WHERE version = (SELECT min(version) FROM schema_migrations)");
+    r = h_get(&srv, NULL, "/readyz");
+    h_expect_problem(r, 503);
+    h_free(r);
+    h_db_exec("UPDATE schema_migrations SET version = replace(version, '_moved', '')");
     r = h_get(&srv, NULL, "/readyz");
     h_expect(r, 200);
     h_free(r);
