@@ -85,13 +85,12 @@ static void render_db(struct strbuf *sb)
             "Database connections opened again after one was lost or dropped.", st.reconnects);
     counter(sb, "hotline_db_connect_failures_total", "Failed attempts to open a connection.",
             st.connect_failures);
-    counter(sb, "hotline_db_statements_total", "Statements sent to the database.",
-            st.statements);
+    counter(sb, "hotline_db_statements_total", "Statements sent to the database.", st.statements);
     prom_family(sb, "hotline_db_errors_total", "counter",
                 "Statements that failed, by outcome (unavailable includes statements refused "
                 "while the database is unreachable).");
-    const enum db_status kinds[] = {DB_UNAVAILABLE, DB_TIMEOUT, DB_RETRY, DB_DUPLICATE,
-                                    DB_INVALID, DB_ERROR};
+    const enum db_status kinds[] = {DB_UNAVAILABLE, DB_TIMEOUT, DB_RETRY,
+                                    DB_DUPLICATE,   DB_INVALID, DB_ERROR};
     for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++) {
         struct prom_labels l;
         prom_labels_init(&l);

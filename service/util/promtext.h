@@ -31,7 +31,8 @@ bool prom_valid_name(const char *name, bool metric);
 /** # HELP and # TYPE lines of a family; type is "counter", "gauge" or "histogram". */
 void prom_family(struct strbuf *sb, const char *name, const char *type, const char *help);
 
-/** One sample line; labels may be NULL. NaN and infinities are written as Prometheus spells them. */
+/** One sample line; labels may be NULL. NaN and infinities are written as Prometheus spells them.
+ */
 void prom_sample(struct strbuf *sb, const char *name, const struct prom_labels *labels, double v);
 
 /** One sample line with an exact integer value (counters beyond 2^53 stay exact). */

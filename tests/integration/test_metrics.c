@@ -172,11 +172,11 @@ static void test_hotline_gauges(void **state)
     char *body = scrape(&srv, admin);
     assert_true(value(body, "hotline_gauges_up") == 1);
     assert_true(value(body, "hotline_tickets_open{class=\"special\",status=\"new\"}") == 1);
-    assert_true(value(body, "hotline_tickets_open{class=\"special\",status=\"in_progress\"}") ==
-                1);
+    assert_true(value(body, "hotline_tickets_open{class=\"special\",status=\"in_progress\"}") == 1);
     /* combinations without rows read 0; end states are not open */
     assert_true(value(body, "hotline_tickets_open{class=\"special\",status=\"relayed\"}") == 0);
-    assert_true(isnan(prom_value(body, "hotline_tickets_open{class=\"special\",status=\"closed\"}")));
+    assert_true(
+        isnan(prom_value(body, "hotline_tickets_open{class=\"special\",status=\"closed\"}")));
     assert_true(value(body, "hotline_followups_pending{kind=\"weekly_callback\"}") == 2);
     assert_true(value(body, "hotline_followups_overdue{kind=\"weekly_callback\"}") == 1);
     assert_true(value(body, "hotline_followups_overdue{kind=\"custom\"}") == 0);
@@ -241,9 +241,10 @@ static void test_bad_scrape_token_refused_at_start(void **state)
 {
     (void)state;
     char cmd[1024];
-    snprintf(cmd, sizeof cmd, "HOTLINE_METRICS_TOKEN=short '%s' --version >/dev/null 2>&1; "
-                              "HOTLINE_METRICS_TOKEN=short HOTLINE_LISTEN=127.0.0.1:0 timeout 5 '%s' serve"
-                              " >/dev/null 2>&1",
+    snprintf(cmd, sizeof cmd,
+             "HOTLINE_METRICS_TOKEN=short '%s' --version >/dev/null 2>&1; "
+             "HOTLINE_METRICS_TOKEN=short HOTLINE_LISTEN=127.0.0.1:0 timeout 5 '%s' serve"
+             " >/dev/null 2>&1",
              getenv("HOTLINE_TEST_BIN"), getenv("HOTLINE_TEST_BIN"));
     int rc = system(cmd);
     assert_true(WIFEXITED(rc) && WEXITSTATUS(rc) == 1);

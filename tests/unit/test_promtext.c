@@ -56,9 +56,9 @@ static void test_names(void **state)
         const char *name;
         bool metric, want;
     } rows[] = {
-        {"", false, false},      {"1abc", false, false}, {"a-b", false, false},
-        {"a:b", false, false},   {"le", false, true},    {"a:b", true, true},
-        {"_x9", false, true},    {"route", false, true}, {"hotline_x_total", true, true},
+        {"", false, false},    {"1abc", false, false}, {"a-b", false, false},
+        {"a:b", false, false}, {"le", false, true},    {"a:b", true, true},
+        {"_x9", false, true},  {"route", false, true}, {"hotline_x_total", true, true},
         {"a b", true, false},
     };
     for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++)
@@ -88,9 +88,9 @@ static void test_histogram_edges(void **state)
     histo_snapshot(&h, &s);
     assert_int_equal(s.count, 0);
     /* a bound belongs to its own bucket (le is "less or equal") */
-    histo_observe(&h, 500);     /* le 0.0005 */
-    histo_observe(&h, 501);     /* le 0.001 */
-    histo_observe(&h, -5);      /* clock went back: 0 */
+    histo_observe(&h, 500);          /* le 0.0005 */
+    histo_observe(&h, 501);          /* le 0.001 */
+    histo_observe(&h, -5);           /* clock went back: 0 */
     histo_observe(&h, 3600000000LL); /* an hour: +Inf only */
     histo_snapshot(&h, &s);
     assert_int_equal(s.cumulative[0], 2);
@@ -132,8 +132,10 @@ static void test_route_counters(void **state)
     strbuf_init(&sb);
     http_metrics_render(&sb);
     char want[256];
-    snprintf(want, sizeof want, "hotline_http_requests_total{method=\"%s\",route=\"%s\","
-                                "status=\"200\"} 2\n", t[0].method, t[0].pattern);
+    snprintf(want, sizeof want,
+             "hotline_http_requests_total{method=\"%s\",route=\"%s\","
+             "status=\"200\"} 2\n",
+             t[0].method, t[0].pattern);
     assert_non_null(strstr(sb.data, want));
     assert_non_null(strstr(sb.data, "{method=\"\",route=\"unmatched\",status=\"404\"} 1\n"));
     assert_non_null(strstr(sb.data, "hotline_http_request_duration_seconds_count{method=\"\","
@@ -144,8 +146,8 @@ static void test_route_counters(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_label_escaping),  cmocka_unit_test(test_names),
-        cmocka_unit_test(test_samples),         cmocka_unit_test(test_histogram_edges),
+        cmocka_unit_test(test_label_escaping), cmocka_unit_test(test_names),
+        cmocka_unit_test(test_samples),        cmocka_unit_test(test_histogram_edges),
         cmocka_unit_test(test_route_counters),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
