@@ -7,3 +7,5 @@
 
 CREATE INDEX tickets_status_class ON tickets (status, class);
 CREATE INDEX followups_pending_kind_due ON followups (kind, due_at) WHERE status = 'pending';
+-- Overdue tickets by class and escalation level; few rows, so a small index.
+CREATE INDEX tickets_overdue_class_level ON tickets (class, escalation_level) WHERE overdue;

@@ -5,9 +5,9 @@
  *        succeeds with hotline_gauges_up 0, so an outage shows in the metrics instead of
  *        hiding them.
  *
- * Extension point (issue 6): the outbox delivery task adds hotline_outbox_delivery_failures_total
- * (a counter kept beside jobs_stats) in render_jobs; the backlog gauge is a branch of the
- * gauges statement.
+ * Extension point (issue 6): the outbox delivery task, when it lands, adds
+ * hotline_outbox_delivery_failures_total (a counter kept beside jobs_stats) in render_jobs;
+ * the backlog (hotline_outbox_pending) is already a branch of the gauges statement.
  */
 #include "api/metrics.h"
 

@@ -7,27 +7,30 @@
  * domain's name tables (passed as arrays), so a combination with no rows reads 0 instead of
  * vanishing, which keeps Prometheus' series and alerts continuous.
  *
- * Cost: index-only scans of tickets_status_class (only the open statuses are visited) and of
- * the partial followups_pending_kind_due (migration 0005); closed history is never read.
- * About 10 ms at 1,000,000 tickets. A new branch should come with an index that lets it
- * count from the index alone.
+ * Cost: index-only scans of tickets_status_class (only the open statuses are visited), of
+ * the partial indexes followups_pending_kind_due and tickets_overdue_class_level (migration
+ * 0005) and of outbox_due (0008); closed history is never read. About 10 ms at 1,000,000 tickets. A
+ * new branch should come with an index that lets it count from the index alone.
  *
- * Extension points, as the columns land on main:
- *   - hotline_tickets_overdue{class,escalation_level}: open tickets past their deadline
- *     (issue 3: deadline / overdue / escalation columns; index them WHERE open).
+ * Extension points, as the data lands on main:
  *   - hotline_calls_today{state="waiting|answered|abandoned"}: calls since local midnight
  *     (issue 4: call records; pass the day's start in HOTLINE_TZ as a parameter).
- *   - hotline_outbox_pending and hotline_outbox_oldest_pending_age_seconds
- *     (issue 6: the outbox table; a partial index WHERE delivered_at IS NULL).
+ *   - hotline_outbox_failed: deliveries that gave up. Needs an index first, e.g.
+ *     CREATE INDEX outbox_failed_id ON outbox (id) WHERE status = 'failed', in a migration
+ *     numbered after 0008_outbox (0005 runs before the outbox exists on a new database).
+ *   - delivery failures are a counter of the outbox delivery task (api/metrics.c), not a
+ *     gauge here.
  * Add the branch below and its family to `families`.
  */
 #include "store/gauges.h"
 
 #include <jansson.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "domain/deadline.h"
 #include "domain/followup.h"
 #include "domain/ticket.h"
 #include "log.h"
@@ -37,16 +40,23 @@ static const struct {
 } families[] = {
     {"hotline_followups_overdue", "Pending follow-up calls whose due time has passed, by kind."},
     {"hotline_followups_pending", "Follow-up calls not yet made (due or not), by kind."},
+    {"hotline_outbox_pending", "Outbox deliveries not yet made (the backlog), due or waiting."},
     {"hotline_tickets_open", "Tickets not resolved or closed, by class and status."},
+    {"hotline_tickets_overdue",
+     "Tickets past a running deadline, by class and escalation level (0 agent, 1 supervisor, "
+     "2 manager)."},
 };
 
-DB_STMT(q_gauges, 4,
+DB_STMT(q_gauges, 5,
         "WITH open_tickets AS ("
         "  SELECT class, status, count(*) AS n FROM tickets"
         "   WHERE status = ANY ($3::text[]) GROUP BY class, status),"
         " pending_followups AS ("
         "  SELECT kind, count(*) AS n, count(*) FILTER (WHERE due_at < $1::timestamptz) AS overdue"
-        "    FROM followups WHERE status = 'pending' GROUP BY kind)"
+        "    FROM followups WHERE status = 'pending' GROUP BY kind),"
+        " overdue_tickets AS ("
+        "  SELECT class, escalation_level, count(*) AS n FROM tickets WHERE overdue"
+        "   GROUP BY class, escalation_level)"
         " SELECT 'hotline_tickets_open' AS metric,"
         "        jsonb_build_object('class', c.v, 'status', s.v)::text AS labels,"
         "        coalesce(o.n, 0)::float8 AS value"
@@ -60,6 +70,15 @@ DB_STMT(q_gauges, 4,
         " SELECT 'hotline_followups_overdue', jsonb_build_object('kind', k.v)::text,"
         "        coalesce(p.overdue, 0)::float8"
         "   FROM unnest($4::text[]) AS k(v) LEFT JOIN pending_followups p ON p.kind = k.v"
+        " UNION ALL"
+        " SELECT 'hotline_tickets_overdue',"
+        "        jsonb_build_object('class', c.v, 'escalation_level', l.v::text)::text,"
+        "        coalesce(o.n, 0)::float8"
+        "   FROM unnest($2::text[]) AS c(v) CROSS JOIN generate_series(0, $5::int) AS l(v)"
+        "   LEFT JOIN overdue_tickets o ON o.class = c.v AND o.escalation_level = l.v"
+        " UNION ALL"
+        " SELECT 'hotline_outbox_pending', '{}', count(*)::float8 FROM outbox"
+        "  WHERE status = 'pending'"
         /* extension points: see the file comment */
         " ORDER BY metric, labels");
 
@@ -124,7 +143,9 @@ enum db_status store_hotline_gauges(struct db *db, hl_time now, store_gauge_fn f
     array_literal(ticket_class_names, NULL, classes, sizeof classes);
     array_literal(ticket_status_names, closed, open, sizeof open);
     array_literal(followup_kind_names, NULL, kinds, sizeof kinds);
-    const char *params[] = {at, classes, open, kinds};
+    char levels[8];
+    snprintf(levels, sizeof levels, "%d", ESCALATION_MAX);
+    const char *params[] = {at, classes, open, kinds, levels};
     PGresult *res = NULL;
     enum db_status s = db_exec(db, &q_gauges, params, &res);
     if (s != DB_OK)

@@ -163,9 +163,10 @@ static void test_hotline_gauges(void **state)
     h_db_exec(sql);
     snprintf(sql, sizeof sql, "UPDATE tickets SET status = 'closed' WHERE id = %lld", c);
     h_db_exec(sql);
-    /* Weekly callbacks at NOW: one overdue, one due later, one done (overdue but not pending). */
+    /* Agreed callbacks (made by hand only; the rules create the other kinds) at NOW: one overdue,
+     * one due later, one done (past due but not pending). */
     h_db_exec("INSERT INTO followups (kind, ticket_id, due_at, status, created_by, created_at,"
-              " updated_at) SELECT 'weekly_callback', min(id), d::timestamptz, st, 't', now(),"
+              " updated_at) SELECT 'agreed_callback', min(id), d::timestamptz, st, 't', now(),"
               " now() FROM tickets, (VALUES ('2026-11-27T09:59:00+08:00', 'pending'),"
               " ('2026-11-27T10:01:00+08:00', 'pending'), ('2026-11-26T10:00:00+08:00', 'done'))"
               " AS v(d, st) GROUP BY d, st");
@@ -177,18 +178,84 @@ static void test_hotline_gauges(void **state)
     assert_true(value(body, "hotline_tickets_open{class=\"special\",status=\"relayed\"}") == 0);
     assert_true(
         isnan(prom_value(body, "hotline_tickets_open{class=\"special\",status=\"closed\"}")));
-    assert_true(value(body, "hotline_followups_pending{kind=\"weekly_callback\"}") == 2);
-    assert_true(value(body, "hotline_followups_overdue{kind=\"weekly_callback\"}") == 1);
+    assert_true(value(body, "hotline_followups_pending{kind=\"agreed_callback\"}") == 2);
+    assert_true(value(body, "hotline_followups_overdue{kind=\"agreed_callback\"}") == 1);
     assert_true(value(body, "hotline_followups_overdue{kind=\"custom\"}") == 0);
     /* the open total is what the table says */
     assert_true(prom_sum(body, "hotline_tickets_open") ==
                 (double)h_db_long("SELECT count(*) FROM tickets"
                                   " WHERE status NOT IN ('resolved', 'closed')"));
     free(body);
-    /* the gauges follow the clock: a day later both weekly callbacks are overdue */
+    /* the gauges follow the clock: a day later both agreed callbacks are overdue */
     hs_clock(&srv, "2026-11-28T10:00:00+08:00");
     body = scrape(&srv, admin);
-    assert_true(value(body, "hotline_followups_overdue{kind=\"weekly_callback\"}") == 2);
+    assert_true(value(body, "hotline_followups_overdue{kind=\"agreed_callback\"}") == 2);
+    free(body);
+    hs_clock(&srv, NOW);
+}
+
+/* Overdue tickets of one class, every escalation level. */
+static double overdue_of(const char *body, const char *cls)
+{
+    double sum = 0;
+    for (int level = 0; level <= 2; level++) {
+        char series[128];
+        snprintf(series, sizeof series,
+                 "hotline_tickets_overdue{class=\"%s\",escalation_level=\"%d\"}", cls, level);
+        sum += value(body, series);
+    }
+    return sum;
+}
+
+static void test_overdue_tickets_and_outbox(void **state)
+{
+    (void)state;
+    /* A general ticket registered Friday 10:00 is due the same business day (18:00); at 19:00
+     * the sweeper (every 200 ms in tests) marks it overdue (and may escalate it at once, the
+     * escalation delay having passed), and the gauge follows. */
+    hs_clock(&srv, NOW);
+    create("general");
+    char *body = scrape(&srv, admin);
+    double before = overdue_of(body, "general");
+    free(body);
+    hs_clock(&srv, "2026-11-27T19:00:00+08:00");
+    double now = before;
+    for (int i = 0; i < 50 && now == before; i++) {
+        h_sleep_ms(100);
+        body = scrape(&srv, admin);
+        now = overdue_of(body, "general");
+        free(body);
+    }
+    assert_true(now == before + 1);
+    body = scrape(&srv, admin);
+    assert_true(
+        value(body, "hotline_tickets_overdue{class=\"government\",escalation_level=\"2\"}") == 0);
+    /* by class and level exactly as the table has them */
+    assert_true(prom_sum(body, "hotline_tickets_overdue") ==
+                (double)h_db_long("SELECT count(*) FROM tickets WHERE overdue"));
+    char series[128];
+    long long level = h_db_long("SELECT max(escalation_level) FROM tickets WHERE overdue"
+                                " AND class = 'general'");
+    snprintf(series, sizeof series,
+             "hotline_tickets_overdue{class=\"general\",escalation_level=\"%lld\"}", level);
+    assert_true(value(body, series) ==
+                (double)h_db_long("SELECT count(*) FROM tickets WHERE overdue AND class = 'general'"
+                                  " AND escalation_level = (SELECT max(escalation_level) FROM"
+                                  " tickets WHERE overdue AND class = 'general')"));
+    free(body);
+
+    /* the outbox backlog: two pending; given up and delivered rows are not backlog */
+    h_db_exec("INSERT INTO webhooks (url, secret, events, created_by, created_at, updated_at)"
+              " VALUES ('https://example.invalid/h', 'sixteen-chars-secret', '{ticket.overdue}',"
+              " 't', now(), now())");
+    h_db_exec("INSERT INTO outbox (delivery_id, event, webhook_id, subject_type, subject_id,"
+              " payload, status, next_attempt_at, created_at)"
+              " SELECT 'd' || i, 'ticket.overdue', (SELECT max(id) FROM webhooks), 'ticket', 1,"
+              " '{}', st, now(), now()"
+              " FROM (VALUES (1, 'pending'), (2, 'pending'), (3, 'failed'), (4, 'delivered'))"
+              " AS v(i, st)");
+    body = scrape(&srv, admin);
+    assert_true(value(body, "hotline_outbox_pending") == 2);
     free(body);
     hs_clock(&srv, NOW);
 }
@@ -257,6 +324,7 @@ int main(void)
         cmocka_unit_test(test_format_passes_promtool),
         cmocka_unit_test(test_counters_move),
         cmocka_unit_test(test_hotline_gauges),
+        cmocka_unit_test(test_overdue_tickets_and_outbox),
         cmocka_unit_test(test_reconnects_counted),
         cmocka_unit_test(test_scrape_token_without_database),
         cmocka_unit_test(test_bad_scrape_token_refused_at_start),
