@@ -32,16 +32,22 @@ IT_BIN       := $(IT_SRC:tests/integration/%.c=$(BUILD)/tests/integration/%)
 IT_LIB_SRC   := $(sort $(wildcard tests/integration/harness*.c))
 IT_LIB_OBJ   := $(IT_LIB_SRC:%.c=$(BUILD)/obj/%.o)
 TEST_VARIANT := BUILD=build/test EXTRA_CFLAGS=-DHOTLINE_TESTING
+# What only the tests need: promtool (Debian ships it in prometheus), docker-compose (validates
+# deploy/docker-compose.yml without an engine) and systemd-analyze (verifies the unit file).
+TEST_PKGS    := prometheus docker-compose systemd
 SAN_FLAGS    := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 SAN_VARIANT  := BUILD=build/san CFLAGS="-O1 -g" EXTRA_CFLAGS="-DHOTLINE_TESTING $(SAN_FLAGS)" \
                 EXTRA_LDFLAGS="$(SAN_FLAGS)"
 
-.PHONY: all deps run stop-db test test-bins san bench fuzz fault lint-openapi clean format
+.PHONY: all deps test-deps run stop-db test test-bins san bench fuzz fault lint-openapi clean format
 
 all: $(BUILD)/hotlined
 
 deps:
 	@deploy/local/deps.sh
+
+test-deps:
+	@deploy/local/deps.sh $(TEST_PKGS)
 
 $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -87,13 +93,13 @@ run: deps
 stop-db:
 	@deploy/local/pg.sh stop var
 
-test: deps
+test: test-deps
 	@$(MAKE) --no-print-directory $(TEST_VARIANT) test-bins
 	@$(MAKE) --no-print-directory all
 	@tests/run.sh build/test build/hotlined
 	@$(MAKE) --no-print-directory lint-openapi
 
-san: deps
+san: test-deps
 	@$(MAKE) --no-print-directory $(SAN_VARIANT) test-bins
 	@$(MAKE) --no-print-directory all
 	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \

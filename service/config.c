@@ -79,6 +79,8 @@ static const struct cfg_var vars[] = {
      "write the bound port to this file once listening (for scripts)"},
     {"HOTLINE_RING_THRESHOLD_S", CFG_INT, NUM(ring_threshold_s), 1, 600, "15",
      "answer-time target in seconds (three rings); calls answered within it meet the service level"},
+    {"HOTLINE_METRICS_TOKEN", CFG_STR, STR(metrics_token), 0, 0, "",
+     "a bearer token that may read only /metrics, checked without the database (16+ chars)"},
 #ifdef HOTLINE_TESTING
     {"HOTLINE_TEST_CLOCK_FILE", CFG_STR, STR(test_clock_file), 0, 0, "",
      "test builds only: a file holding the current time (RFC 3339)"},
@@ -154,6 +156,18 @@ static bool set_var(const struct cfg_var *v, const char *s, char *err, size_t er
     return true;
 }
 
+static bool check_metrics_token(char *err, size_t errlen)
+{
+    size_t n = strlen(cfg.metrics_token);
+    if (n == 0 || (n >= 16 && strspn(cfg.metrics_token, "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                                                        "abcdefghijklmnopqrstuvwxyz"
+                                                        "0123456789-_.~+/=") == n))
+        return true;
+    snprintf(err, errlen, "HOTLINE_METRICS_TOKEN must be 16 to 128 characters of A-Z a-z 0-9 "
+                          "- _ . ~ + / =");
+    return false;
+}
+
 static bool check_files(char *err, size_t errlen)
 {
     if (!cfg.tls_cert[0] != !cfg.tls_key[0]) {
@@ -187,7 +201,7 @@ bool config_load(char *err, size_t errlen)
         cfg.threads = cores > 0 ? (int)cores : 2;
     }
     log_set_level((enum log_level)log_level_parse(cfg.log_level));
-    return check_files(err, errlen);
+    return check_files(err, errlen) && check_metrics_token(err, errlen);
 }
 
 void config_print_help(void)

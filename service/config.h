@@ -32,6 +32,7 @@ struct config {
     char zoneinfo[256];
     int outbox_timeout_ms, outbox_backoff_ms, outbox_max_backoff_ms, outbox_max_attempts;
     int calendar_ttl_ms;
+    char metrics_token[129];
     char test_clock_file[512];
     int ring_threshold_s;
 };

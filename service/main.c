@@ -12,6 +12,7 @@
 #include "clock.h"
 #include "config.h"
 #include "domain/roles.h"
+#include "http/metrics.h"
 #include "http/server.h"
 #include "jobs/jobs.h"
 #include "log.h"
@@ -156,7 +157,9 @@ static int cmd_serve(void)
     const struct route *routes = api_routes(&n);
     char err[512];
     curl_global_init(CURL_GLOBAL_DEFAULT); /* before any thread uses libcurl */
-    if (!http_server_start(routes, n, NULL, err, sizeof err))
+    if (!http_metrics_init(routes, n))
+        return fail("%s", "out of memory");
+    if (!http_server_start(routes, n, http_metrics_observe, err, sizeof err))
         return fail("%s", err);
     if (!jobs_start(err, sizeof err)) {
         http_server_stop(0);

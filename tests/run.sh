@@ -70,6 +70,7 @@ done
 echo "== contract"
 run "contract/routes-match-openapi" "$root/tests/check-routes.sh" "$prod"
 run "contract/readme" "$root/tests/check-readme.sh" "$prod"
+run "contract/deploy" "$root/tests/check-deploy.sh" "$prod"
 
 if [[ ${#failed[@]} -gt 0 ]]; then
   echo "FAILED: ${failed[*]}"

@@ -22,3 +22,8 @@ fi
 echo "hotline: installing ${missing[*]}" >&2
 apt-get update -qq
 DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+# The tests want promtool from the prometheus package, not the Prometheus server it also
+# starts where systemd runs: stop and disable that again.
+if [[ " ${missing[*]} " == *" prometheus "* ]] && [[ -d /run/systemd/system ]]; then
+  systemctl disable --now prometheus >/dev/null 2>&1 || true
+fi

@@ -8,6 +8,7 @@
 #include "api/followups.h"
 #include "api/calls.h"
 #include "api/health.h"
+#include "api/metrics.h"
 #include "api/tickets.h"
 #include "api/webhooks.h"
 #include "domain/roles.h"
@@ -59,6 +60,7 @@ static const struct route routes[] = {
     {"GET", "/calls/{call_id}", api_calls_get, READERS, NULL, 0},
     {"POST", "/calls/{call_id}/tickets", api_calls_link_ticket, WRITERS, NULL, ROUTE_JSON_BODY},
     {"GET", "/callers/{phone}", api_callers_get, READERS, NULL, 0},
+    {"GET", "/metrics", api_metrics_get, ROLE_ADMIN, NULL, ROUTE_SCRAPE_TOKEN},
 };
 
 const struct route *api_routes(size_t *n)

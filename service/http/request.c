@@ -57,6 +57,16 @@ void http_reply_json_text(struct http_request *req, int status, char *json)
     set_reply(req, status, json, strlen(json), "application/json");
 }
 
+void http_reply_text(struct http_request *req, int status, char *body, size_t len,
+                     const char *type)
+{
+    if (!body) {
+        http_reply_problem(req, PROBLEM_INTERNAL, "out of memory");
+        return;
+    }
+    set_reply(req, status, body, len, type);
+}
+
 void http_reply_json(struct http_request *req, int status, json_t *value)
 {
     char *text = value ? json_dumps(value, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;

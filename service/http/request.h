@@ -25,6 +25,7 @@ typedef void (*http_handler)(struct http_request *req);
 #define ROUTE_JSON_BODY 1u /* the route takes a JSON body */
 #define ROUTE_FORM_BODY 2u /* ... or a form (application/x-www-form-urlencoded), as req->json */
 #define ROUTE_QUERY_TOKEN 4u /* the token may come as ?token= (PBX webhooks without headers) */
+#define ROUTE_SCRAPE_TOKEN 8u /* HOTLINE_METRICS_TOKEN is accepted too (monitoring reads) */
 
 /** A row of the router table. */
 struct route {
@@ -94,6 +95,14 @@ struct db *http_db(struct http_request *req);
 
 /** Send JSON text the caller hands over (freed by the server). NULL text: 500. */
 void http_reply_json_text(struct http_request *req, int status, char *json);
+
+/**
+ * Send a body of another media type (text/plain for /metrics, text/csv for reports).
+ * @param body taken (freed by the server); NULL: 500
+ * @param type a static string, e.g. "text/csv; charset=utf-8"
+ */
+void http_reply_text(struct http_request *req, int status, char *body, size_t len,
+                     const char *type);
 
 /** Send a jansson value (stolen). */
 void http_reply_json(struct http_request *req, int status, json_t *value);

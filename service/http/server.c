@@ -570,6 +570,14 @@ long http_server_in_flight(void)
     return atomic_load(&in_flight);
 }
 
+long http_server_connections(void)
+{
+    const union MHD_DaemonInfo *info =
+        daemon_handle ? MHD_get_daemon_info(daemon_handle, MHD_DAEMON_INFO_CURRENT_CONNECTIONS)
+                      : NULL;
+    return info ? (long)info->num_connections : 0;
+}
+
 void http_server_stop(int grace_ms)
 {
     if (!daemon_handle)

@@ -26,6 +26,9 @@ int http_server_port(void);
 /** Requests being processed now. */
 long http_server_in_flight(void);
 
+/** Client connections open now (0 when not serving). */
+long http_server_connections(void);
+
 /**
  * Stop accepting, let in-flight requests finish (up to grace_ms), then close everything.
  */

@@ -54,22 +54,39 @@ static struct worker workers[] = {
 };
 #define N_WORKERS (sizeof workers / sizeof workers[0])
 
+#define N_SWEEPER_TASKS (sizeof sweeper_tasks / sizeof sweeper_tasks[0])
+#define N_TASKS (N_SWEEPER_TASKS + sizeof outbox_tasks / sizeof outbox_tasks[0])
+
 static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t wake = PTHREAD_COND_INITIALIZER;
 static bool stopping;
 static atomic_uint_fast64_t st_runs, st_failures, st_items;
-static atomic_int_fast64_t st_last_us;
+static atomic_int_fast64_t st_last_us, st_last_run;
+/* per task, sweeper tasks first, then outbox tasks */
+static atomic_uint_fast64_t st_task_items[N_TASKS], st_task_failures[N_TASKS];
+static struct histo st_pass_time;
+
+/* The counters' index of a task of either table. */
+static size_t task_index(const struct job_task *t)
+{
+    if (t >= sweeper_tasks && t < sweeper_tasks + N_SWEEPER_TASKS)
+        return (size_t)(t - sweeper_tasks);
+    return N_SWEEPER_TASKS + (size_t)(t - outbox_tasks);
+}
 
 static long run_tasks(const struct job_task *tasks, size_t n, struct db *db, hl_time now)
 {
     long total = 0;
     for (size_t i = 0; i < n; i++) {
+        size_t k = task_index(&tasks[i]);
         long done = tasks[i].run(db, now);
         if (done < 0) {
             atomic_fetch_add(&st_failures, 1);
+            atomic_fetch_add(&st_task_failures[k], 1);
             log_msg(LOG_WARN, "background task %s failed; it runs again next pass", tasks[i].name);
             continue;
         }
+        atomic_fetch_add(&st_task_items[k], (uint_fast64_t)done);
         total += done;
     }
     return total;
@@ -78,10 +95,13 @@ static long run_tasks(const struct job_task *tasks, size_t n, struct db *db, hl_
 long jobs_run_once(struct db *db, hl_time now)
 {
     int64_t t0 = clock_mono_us();
-    long total = run_tasks(sweeper_tasks, sizeof sweeper_tasks / sizeof sweeper_tasks[0], db, now);
+    long total = run_tasks(sweeper_tasks, N_SWEEPER_TASKS, db, now);
+    int64_t took = clock_mono_us() - t0;
     atomic_fetch_add(&st_runs, 1);
     atomic_fetch_add(&st_items, (uint_fast64_t)total);
-    atomic_store(&st_last_us, clock_mono_us() - t0);
+    atomic_store(&st_last_us, took);
+    atomic_store(&st_last_run, now);
+    histo_observe(&st_pass_time, took);
     return total;
 }
 
@@ -164,4 +184,18 @@ void jobs_stats_get(struct jobs_stats *out)
     out->failures = atomic_load(&st_failures);
     out->items = atomic_load(&st_items);
     out->last_duration_us = atomic_load(&st_last_us);
+    out->last_run = atomic_load(&st_last_run);
+    histo_snapshot(&st_pass_time, &out->pass_seconds);
+}
+
+size_t jobs_task_stats_get(struct jobs_task_stats *out, size_t max)
+{
+    for (size_t i = 0; i < N_TASKS && i < max; i++) {
+        const struct job_task *t =
+            i < N_SWEEPER_TASKS ? &sweeper_tasks[i] : &outbox_tasks[i - N_SWEEPER_TASKS];
+        out[i].name = t->name;
+        out[i].items = atomic_load(&st_task_items[i]);
+        out[i].failures = atomic_load(&st_task_failures[i]);
+    }
+    return N_TASKS;
 }

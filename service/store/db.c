@@ -26,12 +26,16 @@ struct db {
     int64_t down_until;
     bool in_tx;
     bool used; /* the connection has run a statement since it was opened */
+    bool connected_before; /* for counting reconnects */
+    int64_t use_start_us;  /* when the running statement started (metrics) */
 };
 
 static atomic_int next_stmt_id = 1;
 static atomic_uint_fast64_t st_connects, st_connect_failures, st_errors, st_timeouts,
     st_statements;
 static atomic_int_fast64_t st_open, st_in_use;
+static atomic_uint_fast64_t st_reconnects, st_connect_us, st_failures[DB_ERROR + 1];
+static struct histo st_statement_time;
 static pthread_key_t thread_key;
 static pthread_once_t thread_once = PTHREAD_ONCE_INIT;
 
@@ -125,6 +129,7 @@ static enum db_status ensure_connected(struct db *db)
         return DB_UNAVAILABLE;
     char err[256];
     db->conn = db_connect_raw(err, sizeof err);
+    atomic_fetch_add(&st_connect_us, (uint_fast64_t)(clock_mono_us() - now));
     if (!db->conn) {
         db->down_until = clock_mono_us() + RECONNECT_PAUSE_US;
         atomic_fetch_add(&st_connect_failures, 1);
@@ -134,6 +139,9 @@ static enum db_status ensure_connected(struct db *db)
     }
     atomic_fetch_add(&st_connects, 1);
     atomic_fetch_add(&st_open, 1);
+    if (db->connected_before)
+        atomic_fetch_add(&st_reconnects, 1);
+    db->connected_before = true;
     return DB_OK;
 }
 
@@ -191,6 +199,7 @@ static enum db_status await_result(struct db *db, PGresult **out)
             if (r == 0) {
                 PQclear(last);
                 atomic_fetch_add(&st_timeouts, 1);
+                atomic_fetch_add(&st_failures[DB_TIMEOUT], 1);
                 log_msg(LOG_WARN, "database statement timed out after %d ms; connection dropped",
                         cfg.db_timeout_ms);
                 drop(db);
@@ -210,6 +219,7 @@ static enum db_status await_result(struct db *db, PGresult **out)
     enum db_status s = last ? classify(db, last) : DB_UNAVAILABLE;
     if (s != DB_OK) {
         atomic_fetch_add(&st_errors, 1);
+        atomic_fetch_add(&st_failures[s], 1);
         log_failure(db, last, s);
         PQclear(last);
         last = NULL;
@@ -254,12 +264,16 @@ static enum db_status begin_use(struct db *db)
     if (s == DB_OK) {
         atomic_fetch_add(&st_in_use, 1);
         atomic_fetch_add(&st_statements, 1);
+        db->use_start_us = clock_mono_us();
+    } else {
+        atomic_fetch_add(&st_failures[s], 1);
     }
     return s;
 }
 
 static enum db_status end_use(struct db *db, enum db_status s)
 {
+    histo_observe(&st_statement_time, clock_mono_us() - db->use_start_us);
     atomic_fetch_sub(&st_in_use, 1);
     if (s == DB_OK)
         db->used = true;
@@ -376,6 +390,21 @@ void db_stats_get(struct db_stats *out)
     out->statements = atomic_load(&st_statements);
     out->open = atomic_load(&st_open);
     out->in_use = atomic_load(&st_in_use);
+    out->reconnects = atomic_load(&st_reconnects);
+    out->connect_wait_us = atomic_load(&st_connect_us);
+    for (int i = 0; i <= DB_ERROR; i++)
+        out->failures[i] = atomic_load(&st_failures[i]);
+    histo_snapshot(&st_statement_time, &out->statement_seconds);
+}
+
+const char *db_status_name(enum db_status s)
+{
+    static const char *const names[] = {
+        [DB_OK] = "ok",           [DB_NOT_FOUND] = "not_found", [DB_DUPLICATE] = "duplicate",
+        [DB_CONFLICT] = "conflict", [DB_RETRY] = "retry",       [DB_UNAVAILABLE] = "unavailable",
+        [DB_TIMEOUT] = "timeout", [DB_INVALID] = "invalid",     [DB_ERROR] = "error",
+    };
+    return (unsigned)s <= DB_ERROR ? names[s] : "error";
 }
 
 const char *db_get(const PGresult *res, int row, const char *col)

@@ -13,6 +13,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "util/histo.h"
+
 enum db_status {
     DB_OK,
     DB_NOT_FOUND,   /* the statement matched no row (decided by the caller) */
@@ -41,7 +43,14 @@ struct db_stats {
     uint64_t connects, connect_failures, errors, timeouts, statements;
     int64_t open;   /* connections open now */
     int64_t in_use; /* statements running now */
+    uint64_t reconnects;      /* connects by a handle that had a connection before */
+    uint64_t connect_wait_us; /* time spent opening connections, failed attempts included */
+    uint64_t failures[DB_ERROR + 1]; /* failed statements by outcome; [DB_OK] stays 0 */
+    struct histo_snapshot statement_seconds; /* db_exec/db_exec_sql, preparation included */
 };
+
+/** The outcome's name for logs and metrics ("ok", "unavailable", "timeout", ...). */
+const char *db_status_name(enum db_status s);
 
 /** Create an unconnected handle with the process configuration. Caller frees with db_free. */
 struct db *db_new(void);

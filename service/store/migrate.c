@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "log.h"
+#include "util/strbuf.h"
 
 #define MIGRATION_LOCK_KEY "7201836452"
 
@@ -103,17 +104,33 @@ bool store_migrate(int *applied, char *err, size_t errlen)
     return ok;
 }
 
-DB_STMT(q_latest, 0, "SELECT max(version) AS latest, count(*) AS n FROM schema_migrations");
+DB_STMT(q_applied, 1,
+        "SELECT count(*) AS n FROM schema_migrations WHERE version = ANY ($1::text[])");
 
 enum db_status store_schema_check(struct db *db)
 {
+    /* Ready when every migration this binary embeds is applied, whatever else is: a newer
+     * release may have migrated first during a rolling upgrade, and this instance keeps
+     * serving until it is replaced (migrations expand first and contract a release later).
+     * Counting our own names, not comparing the newest, also catches a gap left when
+     * migrations from parallel branches land out of number order. */
+    struct strbuf names;
+    strbuf_init(&names);
+    strbuf_puts(&names, "{");
+    for (size_t i = 0; i < hotline_migrations_count; i++)
+        strbuf_printf(&names, "%s\"%s\"", i ? "," : "", hotline_migrations[i].name);
+    strbuf_puts(&names, "}");
+    if (names.oom) {
+        strbuf_free(&names);
+        return DB_ERROR;
+    }
+    const char *params[] = {names.data};
     PGresult *res = NULL;
-    enum db_status s = db_exec(db, &q_latest, NULL, &res);
+    enum db_status s = db_exec(db, &q_applied, params, &res);
+    strbuf_free(&names);
     if (s != DB_OK)
         return s;
-    const char *latest = db_get(res, 0, "latest");
-    const char *want = hotline_migrations[hotline_migrations_count - 1].name;
-    s = strcmp(latest, want) == 0 ? DB_OK : DB_CONFLICT;
+    s = db_get_i64(res, 0, "n") == (int64_t)hotline_migrations_count ? DB_OK : DB_CONFLICT;
     PQclear(res);
     return s;
 }

@@ -27,8 +27,9 @@ extern const size_t hotline_migrations_count;
 bool store_migrate(int *applied, char *err, size_t errlen);
 
 /**
- * Is the database reachable and at the latest embedded migration?
- * @return DB_OK when current, DB_CONFLICT when behind (or ahead), other statuses on failure.
+ * Is the database reachable with every embedded migration applied? Migrations of a newer
+ * release (which migrated first, during a rolling upgrade) do not matter.
+ * @return DB_OK when so, DB_CONFLICT when one is missing, other statuses on failure.
  */
 enum db_status store_schema_check(struct db *db);
 
