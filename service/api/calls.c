@@ -11,6 +11,8 @@
 #include <string.h>
 
 #include "api/common.h"
+#include "calendar_cache.h"
+#include "store/outbox.h"
 #include "config.h"
 #include "domain/call.h"
 #include "domain/followup.h"
@@ -33,6 +35,21 @@ struct ingest {
     hl_time now, threshold;
 };
 
+/* The webhook call.missed, in the same transaction as the record that says so. */
+static enum db_status tell_missed(struct db *db, const struct ingest *g, const char *call_id,
+                                  const struct call_record *r, int64_t task)
+{
+    json_t *p = json_pack("{s:s, s:s?, s:s, s:I}", "call_id", call_id, "from", r->from, "outcome",
+                          r->outcome == CALL_OUTCOME_ABANDONED ? "abandoned" : "missed",
+                          "followup_id", (json_int_t)task);
+    char *text = p ? json_dumps(p, JSON_COMPACT) : NULL;
+    json_decref(p);
+    enum db_status s = text ? store_outbox_emit(db, "call.missed", "followup", task, text, g->now, NULL)
+                            : DB_ERROR;
+    free(text);
+    return s;
+}
+
 /* A missed inbound call: join the number's pending callback task, or create one — unless the
  * number was reached since the call began. */
 static enum db_status open_missed_task(struct db *db, const struct ingest *g, const char *call_id,
@@ -45,11 +62,20 @@ static enum db_status open_missed_task(struct db *db, const struct ingest *g, co
         return s;
     s = store_missed_task_pending(db, number, &task);
     if (s == DB_OK && task == 0) {
+        /* the callback is an ordinary follow-up: due in the next calling window */
+        const struct calendar *cal;
+        hl_time due = r->ended_at;
+        if ((s = calendar_acquire(db, &cal)) != DB_OK)
+            return s;
+        bool scheduled = followup_schedule(cal, FOLLOWUP_MISSED_CALL, false, r->ended_at, &due);
+        calendar_release(cal);
+        if (!scheduled)
+            due = r->ended_at;
         struct followup_new f = {
             .kind = FOLLOWUP_MISSED_CALL,
             .phone = r->from,
             .phone_norm = number,
-            .due_at = r->ended_at,
+            .due_at = due,
             .agent_group = r->queue,
             .notes = r->outcome == CALL_OUTCOME_ABANDONED ? "abandoned call: call back"
                                                           : "missed call: call back",
@@ -59,6 +85,8 @@ static enum db_status open_missed_task(struct db *db, const struct ingest *g, co
         };
         s = store_followup_create(db, &f, &task);
     }
+    if (s == DB_OK)
+        s = tell_missed(db, g, call_id, r, task);
     return s == DB_OK ? store_call_set_followup(db, call_id, task) : s;
 }
 

@@ -514,6 +514,37 @@ static void test_missed_call_callback_closed_by_answered_call(void **state)
     assert_int_equal(pending_tasks("8613900000007"), 0);
 }
 
+static void test_missed_call_task_in_calling_window_and_webhook(void **state)
+{
+    (void)state;
+    struct h_resp *r = h_req(&srv, "POST", "/webhooks", admin,
+                             "{\"url\":\"http://127.0.0.1:9/desk\",\"secret\":\"0123456789abcdef\","
+                             "\"events\":[\"call.missed\"]}",
+                             NULL);
+    h_expect(r, 201);
+    h_free(r);
+    long long queued = count("SELECT count(*) FROM outbox WHERE event = 'call.missed'");
+    /* Friday 19:00, after the calling windows: the callback is due Monday at 09:00 */
+    post_ok("[{\"call_id\":\"late-1\",\"event\":\"offered\",\"at\":\"%s\",\"direction\":"
+            "\"inbound\",\"from\":\"13900000008\",\"to\":\"95555\"},"
+            "{\"call_id\":\"late-1\",\"event\":\"hangup\",\"at\":\"%s\",\"cause\":\"abandoned\"}]",
+            at(19, 0), at(19, 20));
+    assert_int_equal(count("SELECT count(*) FROM followups WHERE source_call_id = 'late-1' AND "
+                           "due_at = '2026-11-30T09:00:00+08:00'"),
+                     1);
+    /* inside a window it is due at once */
+    post_ok("[{\"call_id\":\"early-1\",\"event\":\"offered\",\"at\":\"%s\",\"direction\":"
+            "\"inbound\",\"from\":\"13900000009\",\"to\":\"95555\"},"
+            "{\"call_id\":\"early-1\",\"event\":\"hangup\",\"at\":\"%s\",\"cause\":\"no_answer\"}]",
+            at(15, 0), at(15, 30));
+    assert_int_equal(count("SELECT count(*) FROM followups WHERE source_call_id = 'early-1' AND "
+                           "due_at = '2026-11-27T15:00:30+08:00'"),
+                     1);
+    /* each missed call is told to the subscribers once */
+    assert_int_equal(count("SELECT count(*) FROM outbox WHERE event = 'call.missed'"), queued + 2);
+    h_db_exec("UPDATE webhooks SET active = false WHERE url = 'http://127.0.0.1:9/desk'");
+}
+
 /* ---- screen-pop ------------------------------------------------------------------------- */
 
 static void test_screen_pop_three_spellings(void **state)
@@ -882,6 +913,7 @@ int main(void)
         cmocka_unit_test(test_bad_events_change_nothing),
         cmocka_unit_test(test_batch_with_one_bad_event),
         cmocka_unit_test(test_missed_call_callback_closed_by_answered_call),
+        cmocka_unit_test(test_missed_call_task_in_calling_window_and_webhook),
         cmocka_unit_test(test_screen_pop_three_spellings),
         cmocka_unit_test(test_zammad_endpoint),
         cmocka_unit_test(test_tickets_from_calls),
