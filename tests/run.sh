@@ -44,7 +44,7 @@ echo "== PostgreSQL"
 PG_FSYNC=off "$root/deploy/local/pg.sh" start "$tmp/pg" || { echo "cannot start PostgreSQL"; exit 1; }
 # shellcheck disable=SC1091
 . "$tmp/pg/pg.env"
-export PGHOST PGPORT PGUSER
+export PGHOST PGPORT PGUSER PGBIN
 "$PGBIN/createdb" hotline_template
 HOTLINE_DATABASE_URL="host=$PGHOST port=$PGPORT user=postgres dbname=hotline_template" \
   "$build/hotlined" migrate >"$tmp/migrate.out" 2>&1 || { cat "$tmp/migrate.out"; exit 1; }
@@ -71,6 +71,7 @@ echo "== contract"
 run "contract/routes-match-openapi" "$root/tests/check-routes.sh" "$prod"
 run "contract/readme" "$root/tests/check-readme.sh" "$prod"
 run "contract/deploy" "$root/tests/check-deploy.sh" "$prod"
+run "contract/prism-proxy" "$root/tests/contract-prism.sh" "$prod"
 
 if [[ ${#failed[@]} -gt 0 ]]; then
   echo "FAILED: ${failed[*]}"
