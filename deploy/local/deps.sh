@@ -4,7 +4,8 @@
 set -euo pipefail
 
 packages=(make gcc pkg-config libmicrohttpd-dev libjansson-dev libpq-dev libcurl4-openssl-dev
-          libssl-dev libcmocka-dev postgresql-15 postgresql-client-15 tzdata curl ca-certificates "$@")
+          libssl-dev libcmocka-dev postgresql-15 postgresql-client-15 tzdata curl ca-certificates
+          python3 python3-yaml "$@")
 
 missing=()
 for p in "${packages[@]}"; do
