@@ -71,6 +71,32 @@ static enum MHD_Result add_header_bytes(void *cls, enum MHD_ValueKind kind, cons
     return MHD_YES;
 }
 
+/* Headers that mean one thing: sent twice, which copy counts would depend on who reads them
+ * (a proxy may take the last, we the first), so neither does. */
+static const char *const singletons[] = {
+    MHD_HTTP_HEADER_AUTHORIZATION, MHD_HTTP_HEADER_CONTENT_LENGTH, MHD_HTTP_HEADER_CONTENT_TYPE,
+    MHD_HTTP_HEADER_TRANSFER_ENCODING, MHD_HTTP_HEADER_HOST, MHD_HTTP_HEADER_IF_MATCH,
+    "Idempotency-Key", "X-Request-Id", MHD_HTTP_HEADER_ORIGIN, NULL};
+
+struct singleton_check {
+    int seen[16];
+    const char *twice;
+};
+
+static enum MHD_Result check_singleton(void *cls, enum MHD_ValueKind kind, const char *key,
+                                       const char *value)
+{
+    (void)kind;
+    (void)value;
+    struct singleton_check *sc = cls;
+    for (int i = 0; singletons[i]; i++)
+        if (strcasecmp(key, singletons[i]) == 0 && ++sc->seen[i] > 1) {
+            sc->twice = singletons[i];
+            return MHD_NO;
+        }
+    return MHD_YES;
+}
+
 /* Limits of the request head. They sit below libmicrohttpd's per-connection memory pool (see
  * pool_size()), so a client that crosses them gets problem+json from us, not the library's own
  * HTML answer. */
@@ -93,6 +119,12 @@ static bool head_size_ok(struct http_request *req)
         http_reply_problem(req, PROBLEM_HEADERS_TOO_LARGE,
                            "the request headers may be at most %d bytes together",
                            cfg.max_header_bytes);
+        return false;
+    }
+    struct singleton_check sc = {{0}, NULL};
+    MHD_get_connection_values(req->conn, MHD_HEADER_KIND, check_singleton, &sc);
+    if (sc.twice) {
+        http_reply_problem(req, PROBLEM_BAD_REQUEST, "the %s header must be sent once", sc.twice);
         return false;
     }
     return true;
