@@ -29,6 +29,8 @@ UNIT_SRC     := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BIN     := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/unit/%)
 IT_SRC       := $(sort $(wildcard tests/integration/test_*.c))
 IT_BIN       := $(IT_SRC:tests/integration/%.c=$(BUILD)/tests/integration/%)
+FAULT_SRC    := $(sort $(wildcard tests/fault/test_*.c))
+FAULT_BIN    := $(FAULT_SRC:tests/fault/%.c=$(BUILD)/tests/integration/%)
 IT_LIB_SRC   := $(sort $(wildcard tests/integration/harness*.c))
 IT_LIB_OBJ   := $(IT_LIB_SRC:%.c=$(BUILD)/obj/%.o)
 TEST_VARIANT := BUILD=build/test EXTRA_CFLAGS=-DHOTLINE_TESTING
@@ -84,7 +86,14 @@ $(BUILD)/tests/integration/%: tests/integration/%.c $(IT_LIB_OBJ) $(BUILD)/libho
 	@echo "  CCLD    $@"
 	@$(CC) $(HL_CFLAGS) -Itests/integration -o $@ $^ $(LDLIBS) -lcmocka
 
-test-bins: $(BUILD)/hotlined $(UNIT_BIN) $(IT_BIN)
+# The fault suite (tests/fault/) runs beside the integration binaries: tests/run.sh gives it a
+# database of its own; HOTLINE_FAULT_LONG=1 (make fault) makes its runs longer.
+$(BUILD)/tests/integration/test_fault_%: tests/fault/test_fault_%.c tests/fault/fault.h $(IT_LIB_OBJ) $(BUILD)/libhotline.a
+	@mkdir -p $(dir $@)
+	@echo "  CCLD    $@"
+	@$(CC) $(HL_CFLAGS) -Itests/integration -Itests/fault -o $@ $< $(IT_LIB_OBJ) $(BUILD)/libhotline.a $(LDLIBS) -lcmocka
+
+test-bins: $(BUILD)/hotlined $(UNIT_BIN) $(IT_BIN) $(FAULT_BIN)
 
 run: deps
 	@$(MAKE) --no-print-directory all
