@@ -41,7 +41,14 @@ SAN_FLAGS    := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-saniti
 SAN_VARIANT  := BUILD=build/san CFLAGS="-O1 -g" EXTRA_CFLAGS="-DHOTLINE_TESTING $(SAN_FLAGS)" \
                 EXTRA_LDFLAGS="$(SAN_FLAGS)"
 
-.PHONY: all deps test-deps run stop-db test test-bins san bench fuzz fault lint-openapi clean format
+FUZZ_SRC     := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_BIN     := $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/bin/%)
+FUZZ_FLAGS   := -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined
+FUZZ_VARIANT := BUILD=build/fuzz CC=clang-14 CFLAGS="-O1 -g" \
+                EXTRA_CFLAGS="-DHOTLINE_TESTING $(FUZZ_FLAGS)" EXTRA_LDFLAGS="$(FUZZ_FLAGS)"
+
+.PHONY: all deps test-deps run stop-db test test-bins san bench fuzz fault lint-openapi clean format \
+        fuzz-build fuzz-bins
 
 all: $(BUILD)/hotlined
 
@@ -106,6 +113,7 @@ test: test-deps
 	@$(MAKE) --no-print-directory $(TEST_VARIANT) test-bins
 	@$(MAKE) --no-print-directory all
 	@tests/run.sh build/test build/hotlined
+	@tests/fuzz/run.sh $${FUZZ_SHORT_SECONDS:-3}
 	@$(MAKE) --no-print-directory lint-openapi
 
 san: test-deps
@@ -123,6 +131,17 @@ bench: deps
 
 fuzz: deps
 	@tests/fuzz/run.sh $${FUZZ_SECONDS:-60}
+
+# libFuzzer harnesses: the service library built by clang with ASan+UBSan (build/fuzz).
+fuzz-build:
+	@$(MAKE) --no-print-directory $(FUZZ_VARIANT) fuzz-bins
+
+fuzz-bins: $(FUZZ_BIN)
+
+$(BUILD)/bin/fuzz_%: tests/fuzz/fuzz_%.c $(BUILD)/libhotline.a
+	@mkdir -p $(dir $@)
+	@echo "  FUZZ    $@"
+	@$(CC) $(HL_CFLAGS) -fsanitize=fuzzer -o $@ $^ $(LDLIBS)
 
 fault: deps
 	@$(MAKE) --no-print-directory $(TEST_VARIANT) test-bins
