@@ -638,6 +638,8 @@ bool http_server_start(const struct route *routes, size_t n, http_observer obser
     if (tls_cert_pem) {
         OPT(MHD_OPTION_HTTPS_MEM_CERT, 0, tls_cert_pem);
         OPT(MHD_OPTION_HTTPS_MEM_KEY, 0, tls_key_pem);
+        /* GnuTLS's NORMAL still offers TLS 1.0 and 1.1 (RFC 8996 retired them) */
+        OPT(MHD_OPTION_HTTPS_PRIORITIES, 0, "NORMAL:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2");
     }
     OPT(MHD_OPTION_END, 0, NULL);
 #undef OPT
