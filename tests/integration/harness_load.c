@@ -133,6 +133,7 @@ static void *writer_main(void *arg)
         l->st.replays += rec->replayed;
         pthread_mutex_unlock(&l->mu);
     }
+    hx_thread_done();
     return NULL;
 }
 
@@ -158,6 +159,7 @@ static void *prober_main(void *arg)
         }
         h_sleep_ms(100);
     }
+    hx_thread_done();
     return NULL;
 }
 

@@ -34,15 +34,23 @@ static size_t collect(char *ptr, size_t size, size_t n, void *arg)
     return add;
 }
 
+static __thread CURL *thread_curl;
+
+void hx_thread_done(void)
+{
+    curl_easy_cleanup(thread_curl);
+    thread_curl = NULL;
+}
+
 struct h_resp *hx_req(struct hs *s, const char *method, const char *path, const char *token,
                       const char *body, size_t body_len, const char *content_type,
                       const char *const *headers)
 {
-    static __thread CURL *c;
-    if (!c)
-        c = curl_easy_init();
+    if (!thread_curl)
+        thread_curl = curl_easy_init();
     else
-        curl_easy_reset(c);
+        curl_easy_reset(thread_curl);
+    CURL *c = thread_curl;
     struct buf bodybuf = {0}, headbuf = {0};
     struct curl_slist *hl = NULL;
     char line[1024];

@@ -19,6 +19,9 @@ struct h_resp *hx_req(struct hs *s, const char *method, const char *path, const 
                       const char *body, size_t body_len, const char *content_type,
                       const char *const *headers);
 
+/** Free the calling thread's connection handle of hx_req (call before a thread ends). */
+void hx_thread_done(void);
+
 /**
  * A fingerprint of every table of the public schema: "name:rows:md5;..." over the rows' text,
  * in a stable order. Two equal fingerprints mean no row was added, removed or changed.

@@ -541,7 +541,7 @@ static void head_cases(const char *path, const char *body, size_t len)
              expect_status(431, 0, "headers-too-large", NULL));
     free(big);
     free(line);
-    static char many[100][24];
+    static char many[100][32];
     const char *hdrs[101];
     for (int i = 0; i < 100; i++) {
         snprintf(many[i], sizeof many[i], "X-H%d: %d", i, i);
