@@ -5,6 +5,8 @@
 #   make bench    side-by-side benchmark (tests/bench/README.md)
 #   make fuzz     libFuzzer harnesses for a bounded time
 #   make fault    the long fault-injection suite
+#   make valgrind the integration suite with every hotlined under valgrind memcheck
+#   make sqlmap   sqlmap against the ticket list/search parameters, bounded in time
 # Variants build into their own folder: build/ (production), build/test (test clock), build/san.
 
 BUILD        ?= build
@@ -48,7 +50,7 @@ FUZZ_VARIANT := BUILD=build/fuzz CC=clang-14 CFLAGS="-O1 -g" \
                 EXTRA_CFLAGS="-DHOTLINE_TESTING $(FUZZ_FLAGS)" EXTRA_LDFLAGS="$(FUZZ_FLAGS)"
 
 .PHONY: all deps test-deps run stop-db test test-bins san bench fuzz fault lint-openapi clean format \
-        fuzz-build fuzz-bins
+        fuzz-build fuzz-bins valgrind sqlmap
 
 all: $(BUILD)/hotlined
 
@@ -142,6 +144,14 @@ $(BUILD)/bin/fuzz_%: tests/fuzz/fuzz_%.c $(BUILD)/libhotline.a
 	@mkdir -p $(dir $@)
 	@echo "  FUZZ    $@"
 	@$(CC) $(HL_CFLAGS) -fsanitize=fuzzer -o $@ $^ $(LDLIBS)
+
+# Memory check of the integration suite, and sqlmap against the list/search parameters;
+# results are recorded in tests/fault/README.md.
+valgrind: deps
+	@tests/fault/valgrind.sh
+
+sqlmap: deps
+	@tests/fault/sqlmap.sh $${SQLMAP_SECONDS:-1200}
 
 fault: deps
 	@$(MAKE) --no-print-directory $(TEST_VARIANT) test-bins
