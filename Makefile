@@ -38,7 +38,8 @@ IT_LIB_OBJ   := $(IT_LIB_SRC:%.c=$(BUILD)/obj/%.o)
 TEST_VARIANT := BUILD=build/test EXTRA_CFLAGS=-DHOTLINE_TESTING
 # What only the tests need: promtool (Debian ships it in prometheus), docker-compose (validates
 # deploy/docker-compose.yml without an engine) and systemd-analyze (verifies the unit file).
-TEST_PKGS    := prometheus docker-compose systemd
+TEST_PKGS    := prometheus docker-compose systemd \
+                python3 python3-yaml clang-14 libclang-rt-14-dev openssl
 SAN_FLAGS    := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 SAN_VARIANT  := BUILD=build/san CFLAGS="-O1 -g" EXTRA_CFLAGS="-DHOTLINE_TESTING $(SAN_FLAGS)" \
                 EXTRA_LDFLAGS="$(SAN_FLAGS)"
@@ -131,7 +132,7 @@ bench: deps
 	@$(MAKE) --no-print-directory all
 	@tests/bench/run.sh
 
-fuzz: deps
+fuzz: test-deps
 	@tests/fuzz/run.sh $${FUZZ_SECONDS:-60}
 
 # libFuzzer harnesses: the service library built by clang with ASan+UBSan (build/fuzz).
@@ -147,13 +148,13 @@ $(BUILD)/bin/fuzz_%: tests/fuzz/fuzz_%.c $(BUILD)/libhotline.a
 
 # Memory check of the integration suite, and sqlmap against the list/search parameters;
 # results are recorded in tests/fault/README.md.
-valgrind: deps
+valgrind: test-deps
 	@tests/fault/valgrind.sh
 
-sqlmap: deps
+sqlmap: test-deps
 	@tests/fault/sqlmap.sh $${SQLMAP_SECONDS:-1200}
 
-fault: deps
+fault: test-deps
 	@$(MAKE) --no-print-directory $(TEST_VARIANT) test-bins
 	@HOTLINE_FAULT_LONG=1 tests/run.sh build/test build/hotlined fault
 

@@ -4,8 +4,7 @@
 set -euo pipefail
 
 packages=(make gcc pkg-config libmicrohttpd-dev libjansson-dev libpq-dev libcurl4-openssl-dev
-          libssl-dev libcmocka-dev postgresql-15 postgresql-client-15 tzdata curl ca-certificates
-          python3 python3-yaml clang-14 libclang-rt-14-dev openssl "$@")
+          libssl-dev libcmocka-dev postgresql-15 postgresql-client-15 tzdata curl ca-certificates "$@")
 
 missing=()
 for p in "${packages[@]}"; do
