@@ -210,6 +210,8 @@ static const char *param_default(const char *name, size_t len)
             return params[i].value;
     if (len >= 5 && strncmp(name, "phone", 5) == 0)
         return "13800138000";
+    if (len >= 4 && strncmp(name, "date", 4) == 0)
+        return "2026-11-26";
     return "1";
 }
 

@@ -33,7 +33,8 @@ static void revoke(const char *name)
 static int setup(void **state)
 {
     (void)state;
-    hs_start(&srv, "authz", NULL);
+    const char *env[] = {"HOTLINE_SWEEP_INTERVAL_MS=3600000", NULL}; /* no background work */
+    hs_start(&srv, "authz", env);
     hs_clock(&srv, "2026-11-26T10:00:00+08:00");
     for (int i = 0; i < ROLE_COUNT; i++)
         hx_role_token(1u << i);

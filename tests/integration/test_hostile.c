@@ -103,7 +103,10 @@ static long run_case(const char *label, const char *method, const char *path, co
         else if (x.field && st == 400 && !hx_errors_name(r, x.field))
             failed(label, "the 400 does not name field %s: %.300s", x.field, r->body);
     }
-    if (st >= 200 && st < 300 && x.verbatim_field) {
+    /* a representation that carries the field must carry it unchanged (a secret, or a
+     * result summary, need not echo it) */
+    if (st >= 200 && st < 300 && x.verbatim_field &&
+        json_object_get(r->json, x.verbatim_field)) {
         const char *got = json_string_value(json_object_get(r->json, x.verbatim_field));
         if (!got || strcmp(got, x.verbatim) != 0)
             failed(label, "%s was not kept verbatim: sent \"%.60s\", got \"%.60s\"",
@@ -280,7 +283,9 @@ static void parse_level_cases(const char *path, const char *sample_text)
              expect_status(415, 0, "unsupported-media-type", NULL));
     run_case("form body", cur_route->method, path, "a=1&b=2", 7,
              "application/x-www-form-urlencoded", NULL,
-             expect_status(415, 0, "unsupported-media-type", NULL));
+             cur_route->flags & ROUTE_FORM_BODY
+                 ? EXPECT_ANY /* a PBX webhook: forms are its JSON */
+                 : expect_status(415, 0, "unsupported-media-type", NULL));
     const char *const not_objects[] = {"[]", "[1]", "[{}]", "null", "true", "{}", NULL};
     for (int i = 0; not_objects[i]; i++)
         body_case(not_objects[i], path, not_objects[i], strlen(not_objects[i]),
@@ -400,8 +405,10 @@ static void body_cases(const char *path, json_t *sample)
     duplicate_key_case(path, base);
     json_t *doc = json_deep_copy(base);
     json_object_set_new(doc, "hostile_unknown_field", json_integer(1));
+    /* form routes are foreign webhooks (Zammad): they ignore fields they do not map */
     body_json("unknown field", path, doc,
-              baseline >= 200 && baseline < 300
+              cur_route->flags & ROUTE_FORM_BODY ? EXPECT_ANY
+              : baseline >= 200 && baseline < 300
                   ? expect_status(400, 0, "validation", "hostile_unknown_field")
                   : expect_status(400, baseline, NULL, NULL));
     json_decref(doc);
@@ -666,7 +673,9 @@ static void test_hostile_text_is_stored_verbatim(void **state)
 static int setup(void **state)
 {
     (void)state;
-    hs_start(&srv, "hostile", NULL);
+    /* no background work: every change to the database during the suite is a request's */
+    const char *env[] = {"HOTLINE_SWEEP_INTERVAL_MS=3600000", NULL};
+    hs_start(&srv, "hostile", env);
     hs_clock(&srv, CLOCK); /* a still clock: background work changes nothing during the suite */
     for (int i = 0; i < ROLE_COUNT; i++)
         hx_role_token(1u << i);
@@ -679,6 +688,18 @@ static int setup(void **state)
     h_free(r);
     hx_param_set("id", id);
     samples = hx_openapi_samples();
+    if (json_object_size(samples) == 0)
+        fail_msg("no request example could be read from openapi/openapi.yaml");
+    /* a call to address {call_id} routes with, made from the contract's own example */
+    json_t *call = json_object_get(samples, "POST /calls/events");
+    if (json_is_string(json_object_get(call, "call_id"))) {
+        char *text = json_dumps(call, JSON_COMPACT);
+        r = h_req(&srv, "POST", "/calls/events", hx_role_token(ROLE_ADMIN), text, NULL);
+        if (r->status >= 200 && r->status < 300)
+            hx_param_set("call_id", json_string_value(json_object_get(call, "call_id")));
+        h_free(r);
+        free(text);
+    }
     fp_now = hx_db_fingerprint();
     fp_tokens = strdup(tokens_part(fp_now));
     return 0;
