@@ -5,6 +5,8 @@
 #   make bench    side-by-side benchmark (tests/bench/README.md)
 #   make fuzz     libFuzzer harnesses for a bounded time
 #   make fault    the long fault-injection suite
+#   make valgrind the integration suite with every hotlined under valgrind memcheck
+#   make sqlmap   sqlmap against the ticket list/search parameters, bounded in time
 # Variants build into their own folder: build/ (production), build/test (test clock), build/san.
 
 BUILD        ?= build
@@ -29,17 +31,27 @@ UNIT_SRC     := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BIN     := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/unit/%)
 IT_SRC       := $(sort $(wildcard tests/integration/test_*.c))
 IT_BIN       := $(IT_SRC:tests/integration/%.c=$(BUILD)/tests/integration/%)
+FAULT_SRC    := $(sort $(wildcard tests/fault/test_*.c))
+FAULT_BIN    := $(FAULT_SRC:tests/fault/%.c=$(BUILD)/tests/integration/%)
 IT_LIB_SRC   := $(sort $(wildcard tests/integration/harness*.c))
 IT_LIB_OBJ   := $(IT_LIB_SRC:%.c=$(BUILD)/obj/%.o)
 TEST_VARIANT := BUILD=build/test EXTRA_CFLAGS=-DHOTLINE_TESTING
 # What only the tests need: promtool (Debian ships it in prometheus), docker-compose (validates
 # deploy/docker-compose.yml without an engine) and systemd-analyze (verifies the unit file).
-TEST_PKGS    := prometheus docker-compose systemd
+TEST_PKGS    := prometheus docker-compose systemd \
+                python3 python3-yaml clang-14 libclang-rt-14-dev openssl
 SAN_FLAGS    := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 SAN_VARIANT  := BUILD=build/san CFLAGS="-O1 -g" EXTRA_CFLAGS="-DHOTLINE_TESTING $(SAN_FLAGS)" \
                 EXTRA_LDFLAGS="$(SAN_FLAGS)"
 
-.PHONY: all deps test-deps run stop-db test test-bins san bench fuzz fault lint-openapi clean format
+FUZZ_SRC     := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_BIN     := $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/bin/%)
+FUZZ_FLAGS   := -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined
+FUZZ_VARIANT := BUILD=build/fuzz CC=clang-14 CFLAGS="-O1 -g" \
+                EXTRA_CFLAGS="-DHOTLINE_TESTING $(FUZZ_FLAGS)" EXTRA_LDFLAGS="$(FUZZ_FLAGS)"
+
+.PHONY: all deps test-deps run stop-db test test-bins san bench fuzz fault lint-openapi clean format \
+        fuzz-build fuzz-bins valgrind sqlmap
 
 all: $(BUILD)/hotlined
 
@@ -84,7 +96,14 @@ $(BUILD)/tests/integration/%: tests/integration/%.c $(IT_LIB_OBJ) $(BUILD)/libho
 	@echo "  CCLD    $@"
 	@$(CC) $(HL_CFLAGS) -Itests/integration -o $@ $^ $(LDLIBS) -lcmocka
 
-test-bins: $(BUILD)/hotlined $(UNIT_BIN) $(IT_BIN)
+# The fault suite (tests/fault/) runs beside the integration binaries: tests/run.sh gives it a
+# database of its own; HOTLINE_FAULT_LONG=1 (make fault) makes its runs longer.
+$(BUILD)/tests/integration/test_fault_%: tests/fault/test_fault_%.c tests/fault/fault.h $(IT_LIB_OBJ) $(BUILD)/libhotline.a
+	@mkdir -p $(dir $@)
+	@echo "  CCLD    $@"
+	@$(CC) $(HL_CFLAGS) -Itests/integration -Itests/fault -o $@ $< $(IT_LIB_OBJ) $(BUILD)/libhotline.a $(LDLIBS) -lcmocka
+
+test-bins: $(BUILD)/hotlined $(UNIT_BIN) $(IT_BIN) $(FAULT_BIN)
 
 run: deps
 	@$(MAKE) --no-print-directory all
@@ -97,6 +116,7 @@ test: test-deps
 	@$(MAKE) --no-print-directory $(TEST_VARIANT) test-bins
 	@$(MAKE) --no-print-directory all
 	@tests/run.sh build/test build/hotlined
+	@tests/fuzz/run.sh $${FUZZ_SHORT_SECONDS:-3}
 	@$(MAKE) --no-print-directory lint-openapi
 
 san: test-deps
@@ -112,10 +132,29 @@ bench: deps
 	@$(MAKE) --no-print-directory all
 	@tests/bench/run.sh
 
-fuzz: deps
+fuzz: test-deps
 	@tests/fuzz/run.sh $${FUZZ_SECONDS:-60}
 
-fault: deps
+# libFuzzer harnesses: the service library built by clang with ASan+UBSan (build/fuzz).
+fuzz-build:
+	@$(MAKE) --no-print-directory $(FUZZ_VARIANT) fuzz-bins
+
+fuzz-bins: $(FUZZ_BIN)
+
+$(BUILD)/bin/fuzz_%: tests/fuzz/fuzz_%.c $(BUILD)/libhotline.a
+	@mkdir -p $(dir $@)
+	@echo "  FUZZ    $@"
+	@$(CC) $(HL_CFLAGS) -fsanitize=fuzzer -o $@ $^ $(LDLIBS)
+
+# Memory check of the integration suite, and sqlmap against the list/search parameters;
+# results are recorded in tests/fault/README.md.
+valgrind: test-deps
+	@tests/fault/valgrind.sh
+
+sqlmap: test-deps
+	@tests/fault/sqlmap.sh $${SQLMAP_SECONDS:-1200}
+
+fault: test-deps
 	@$(MAKE) --no-print-directory $(TEST_VARIANT) test-bins
 	@HOTLINE_FAULT_LONG=1 tests/run.sh build/test build/hotlined fault
 

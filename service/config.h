@@ -22,6 +22,8 @@ struct config {
     int listen_backlog;
     int max_headers;
     int max_query_params;
+    int max_header_bytes;
+    int max_uri;
     int db_timeout_ms;
     char country_code[8];
     char cors_origins[1024];

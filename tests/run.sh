@@ -67,6 +67,9 @@ for t in "$build"/tests/integration/test_*; do
     HOTLINE_TEST_ROOT="$root" "$t"
 done
 
+echo "== customer data in logs"
+run "contract/logs-mask-customer-data" "$root/tests/check-logs.sh" "$tmp"
+
 echo "== contract"
 run "contract/routes-match-openapi" "$root/tests/check-routes.sh" "$prod"
 run "contract/readme" "$root/tests/check-readme.sh" "$prod"

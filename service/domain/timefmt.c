@@ -135,6 +135,12 @@ bool tf_parse_rfc3339(const char *s, hl_time *out)
         ss = 59; /* a leap second is read as the last second of its minute */
     int64_t secs = tf_days_from_civil(y, (unsigned)m, (unsigned)d) * 86400 + hh * 3600 + mi * 60 +
                    ss - offset;
+    /* The instant itself must lie in years 1-9999 (UTC): "0001-01-01T00:00:00+23:59" is in
+     * year 0 and "9999-12-31T23:59:59-23:59" in 10000, which neither we nor PostgreSQL can
+     * write back as RFC 3339 (found by fuzz_time). */
+    if (secs < tf_days_from_civil(1, 1, 1) * 86400 ||
+        secs > tf_days_from_civil(9999, 12, 31) * 86400 + 86399)
+        return false;
     *out = secs * HL_USEC_PER_SEC + frac;
     return true;
 }

@@ -77,4 +77,8 @@ int enum_index(const char *const *values, const char *s);
 /** True when s is free of control characters other than tab, CR and LF. */
 bool text_is_clean(const char *s);
 
+/** True when s[0..len) is well-formed UTF-8 (no overlong forms, surrogates or code points
+ *  above U+10FFFF) and holds no NUL byte. */
+bool utf8_is_valid(const char *s, size_t len);
+
 #endif

@@ -22,6 +22,7 @@ static const struct problem_type table[PROBLEM_COUNT] = {
     [PROBLEM_MEDIA_TYPE] = {415, "unsupported-media-type", "The body must be application/json"},
     [PROBLEM_PRECONDITION_REQUIRED] = {428, "precondition-required", "If-Match is required"},
     [PROBLEM_HEADERS_TOO_LARGE] = {431, "headers-too-large", "Too many or too large headers"},
+    [PROBLEM_URI_TOO_LONG] = {414, "uri-too-long", "The request target is too long"},
     [PROBLEM_INTERNAL] = {500, "internal", "Internal error"},
     [PROBLEM_NOT_IMPLEMENTED] = {501, "not-implemented", "Not implemented"},
     [PROBLEM_UNAVAILABLE] = {503, "unavailable", "The service is temporarily unavailable"},

@@ -20,6 +20,7 @@
 #include "clock.h"
 #include "config.h"
 #include "domain/roles.h"
+#include "domain/validate.h"
 #include "http/auth.h"
 #include "http/router.h"
 #include "log.h"
@@ -45,6 +46,88 @@ static bool has_nul_escape(const char *raw)
         if (p[1] == '0' && p[2] == '0')
             return true;
     return false;
+}
+
+static int count_values(struct MHD_Connection *c, enum MHD_ValueKind kind)
+{
+    return MHD_get_connection_values(c, kind, NULL, NULL);
+}
+
+/* Decoded path text: UTF-8 without any control character (path parameters reach handlers). */
+static bool path_is_clean(const char *path)
+{
+    for (const unsigned char *p = (const unsigned char *)path; *p; p++)
+        if (*p < 0x20 || *p == 0x7f)
+            return false;
+    return utf8_is_valid(path, strlen(path));
+}
+
+static enum MHD_Result add_header_bytes(void *cls, enum MHD_ValueKind kind, const char *key,
+                                        const char *value)
+{
+    (void)kind;
+    size_t *total = cls;
+    *total += strlen(key) + (value ? strlen(value) : 0) + 4; /* ": " and CRLF */
+    return MHD_YES;
+}
+
+/* Headers that mean one thing: sent twice, which copy counts would depend on who reads them
+ * (a proxy may take the last, we the first), so neither does. */
+static const char *const singletons[] = {
+    MHD_HTTP_HEADER_AUTHORIZATION, MHD_HTTP_HEADER_CONTENT_LENGTH, MHD_HTTP_HEADER_CONTENT_TYPE,
+    MHD_HTTP_HEADER_TRANSFER_ENCODING, MHD_HTTP_HEADER_HOST, MHD_HTTP_HEADER_IF_MATCH,
+    "Idempotency-Key", "X-Request-Id", MHD_HTTP_HEADER_ORIGIN, NULL};
+
+struct singleton_check {
+    int seen[16];
+    const char *twice;
+};
+
+static enum MHD_Result check_singleton(void *cls, enum MHD_ValueKind kind, const char *key,
+                                       const char *value)
+{
+    (void)kind;
+    (void)value;
+    struct singleton_check *sc = cls;
+    for (int i = 0; singletons[i]; i++)
+        if (strcasecmp(key, singletons[i]) == 0 && ++sc->seen[i] > 1) {
+            sc->twice = singletons[i];
+            return MHD_NO;
+        }
+    return MHD_YES;
+}
+
+/* Limits of the request head. They sit below libmicrohttpd's per-connection memory pool (see
+ * pool_size()), so a client that crosses them gets problem+json from us, not the library's own
+ * HTML answer. */
+static bool head_size_ok(struct http_request *req)
+{
+    size_t uri_len = req->raw_uri ? strlen(req->raw_uri) : 0;
+    if (uri_len > (size_t)cfg.max_uri) {
+        http_reply_problem(req, PROBLEM_URI_TOO_LONG, "the request target may be at most %d bytes",
+                           cfg.max_uri);
+        return false;
+    }
+    if (count_values(req->conn, MHD_HEADER_KIND) > cfg.max_headers) {
+        http_reply_problem(req, PROBLEM_HEADERS_TOO_LARGE, "at most %d headers are accepted",
+                           cfg.max_headers);
+        return false;
+    }
+    size_t total = 0;
+    MHD_get_connection_values(req->conn, MHD_HEADER_KIND, add_header_bytes, &total);
+    if (total > (size_t)cfg.max_header_bytes) {
+        http_reply_problem(req, PROBLEM_HEADERS_TOO_LARGE,
+                           "the request headers may be at most %d bytes together",
+                           cfg.max_header_bytes);
+        return false;
+    }
+    struct singleton_check sc = {{0}, NULL};
+    MHD_get_connection_values(req->conn, MHD_HEADER_KIND, check_singleton, &sc);
+    if (sc.twice) {
+        http_reply_problem(req, PROBLEM_BAD_REQUEST, "the %s header must be sent once", sc.twice);
+        return false;
+    }
+    return true;
 }
 
 static bool framing_ok(struct http_request *req, const char *version)
@@ -82,11 +165,6 @@ static bool framing_ok(struct http_request *req, const char *version)
     return true;
 }
 
-static int count_values(struct MHD_Connection *c, enum MHD_ValueKind kind)
-{
-    return MHD_get_connection_values(c, kind, NULL, NULL);
-}
-
 struct query_check {
     const char *const *allowed;
     char bad[64];
@@ -109,6 +187,10 @@ static enum MHD_Result check_query_arg(void *cls, enum MHD_ValueKind kind, const
             qc->why = "is given more than once";
             known = false;
         }
+    if (known && value && (!utf8_is_valid(value, strlen(value)) || !text_is_clean(value))) {
+        qc->why = "must be UTF-8 text without control characters";
+        known = false;
+    }
     if (!known) {
         if (!qc->why)
             qc->why = "is not a parameter of this route";
@@ -242,13 +324,13 @@ static void first_call(struct http_request *req, const char *url, const char *ve
         http_reply_problem(req, PROBLEM_BAD_REQUEST, "the URI must not contain %%00");
         return;
     }
-    if (count_values(req->conn, MHD_HEADER_KIND) > cfg.max_headers) {
-        http_reply_problem(req, PROBLEM_HEADERS_TOO_LARGE, "at most %d headers are accepted",
-                           cfg.max_headers);
+    if (!head_size_ok(req) || !framing_ok(req, version))
+        return;
+    if (!path_is_clean(url ? url : "")) {
+        http_reply_problem(req, PROBLEM_BAD_REQUEST,
+                           "the path must be UTF-8 text without control characters");
         return;
     }
-    if (!framing_ok(req, version))
-        return;
     route_or_reply(req, url);
 }
 
@@ -515,6 +597,17 @@ static bool load_tls(unsigned *flags, char *err, size_t errlen)
     return true;
 }
 
+/* libmicrohttpd keeps a connection's request head and reply headers in one pool; a head that
+ * does not fit gets the library's own text/html 414/431, which no option replaces in 0.9.75.
+ * The pool is sized so that every head up to our own limits plus a wide margin fits, and our
+ * checks answer problem+json first. */
+static size_t pool_size(void)
+{
+    size_t want = (size_t)cfg.max_uri + (size_t)cfg.max_header_bytes +
+                  (size_t)cfg.max_headers * 64 + 32 * 1024;
+    return want < 64 * 1024 ? 64 * 1024 : want;
+}
+
 bool http_server_start(const struct route *routes, size_t n, http_observer observe, char *err,
                        size_t errlen)
 {
@@ -536,7 +629,7 @@ bool http_server_start(const struct route *routes, size_t n, http_observer obser
     OPT(MHD_OPTION_PER_IP_CONNECTION_LIMIT, cfg.max_connections_per_ip, NULL);
     OPT(MHD_OPTION_CONNECTION_TIMEOUT, cfg.connection_timeout, NULL);
     OPT(MHD_OPTION_LISTEN_BACKLOG_SIZE, cfg.listen_backlog, NULL);
-    OPT(MHD_OPTION_CONNECTION_MEMORY_LIMIT, 32 * 1024, NULL);
+    OPT(MHD_OPTION_CONNECTION_MEMORY_LIMIT, pool_size(), NULL);
     OPT(MHD_OPTION_URI_LOG_CALLBACK, on_uri, NULL);
     OPT(MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL);
     OPT(MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, NULL);
@@ -545,6 +638,8 @@ bool http_server_start(const struct route *routes, size_t n, http_observer obser
     if (tls_cert_pem) {
         OPT(MHD_OPTION_HTTPS_MEM_CERT, 0, tls_cert_pem);
         OPT(MHD_OPTION_HTTPS_MEM_KEY, 0, tls_key_pem);
+        /* GnuTLS's NORMAL still offers TLS 1.0 and 1.1 (RFC 8996 retired them) */
+        OPT(MHD_OPTION_HTTPS_PRIORITIES, 0, "NORMAL:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2");
     }
     OPT(MHD_OPTION_END, 0, NULL);
 #undef OPT

@@ -4,6 +4,7 @@
  */
 #include "store/db.h"
 
+#include <errno.h>
 #include <poll.h>
 #include <pthread.h>
 #include <stdatomic.h>
@@ -30,6 +31,12 @@ struct db {
     int64_t use_start_us;  /* when the running statement started (metrics) */
 };
 
+/* Shared by every thread: while the server is unreachable or silent, one thread at a time
+ * probes it and the others answer 503 at once instead of each waiting out its own deadline
+ * (a worker stuck on a dead database also holds every request queued behind it on its
+ * connections). Closed (0) whenever a statement gets an answer. */
+static atomic_int_fast64_t breaker_until;
+
 static atomic_int next_stmt_id = 1;
 static atomic_uint_fast64_t st_connects, st_connect_failures, st_errors, st_timeouts,
     st_statements;
@@ -48,18 +55,50 @@ static void conn_options(char *out, size_t n)
              stmt_ms, stmt_ms, cfg.db_timeout_ms * 4 + 1000, cfg.tz);
 }
 
+/* Drive a non-blocking connect to its end or to the deadline. libpq's own connect_timeout
+ * counts whole seconds (at least 2) per host and blocks; a stopped (SIGSTOP) or unreachable
+ * server would then hold a request longer than HOTLINE_DB_TIMEOUT_MS. */
+static bool connect_poll(PGconn *c, int64_t deadline, char *why, size_t whylen)
+{
+    PostgresPollingStatusType st = PGRES_POLLING_WRITING;
+    for (;;) {
+        if (st == PGRES_POLLING_OK)
+            return true;
+        if (st == PGRES_POLLING_FAILED)
+            return false;
+        int64_t left = deadline - clock_mono_us();
+        if (left <= 0) {
+            snprintf(why, whylen, "no answer within %d ms", cfg.db_timeout_ms);
+            return false;
+        }
+        struct pollfd p = {.fd = PQsocket(c),
+                           .events = st == PGRES_POLLING_READING ? POLLIN : POLLOUT};
+        int r = poll(&p, 1, (int)(left / 1000) + 1);
+        if (r < 0 && errno != EINTR) {
+            snprintf(why, whylen, "poll: %s", strerror(errno));
+            return false;
+        }
+        if (r > 0)
+            st = PQconnectPoll(c);
+    }
+}
+
 PGconn *db_connect_raw(char *err, size_t errlen)
 {
-    char options[256];
+    char options[256], seconds[16];
     conn_options(options, sizeof options);
+    snprintf(seconds, sizeof seconds, "%d", cfg.db_timeout_ms / 1000 + 2); /* a backstop only */
     const char *keys[] = {"dbname", "application_name", "connect_timeout", "options",
                           "keepalives", "keepalives_idle", NULL};
-    const char *vals[] = {cfg.database_url, "hotlined", "3", options, "1", "10", NULL};
-    PGconn *c = PQconnectdbParams(keys, vals, 1);
-    if (c && PQstatus(c) == CONNECTION_OK)
+    const char *vals[] = {cfg.database_url, "hotlined", seconds, options, "1", "10", NULL};
+    int64_t deadline = clock_mono_us() + (int64_t)cfg.db_timeout_ms * 1000;
+    PGconn *c = PQconnectStartParams(keys, vals, 1);
+    char why[128] = "";
+    if (c && PQstatus(c) != CONNECTION_BAD && connect_poll(c, deadline, why, sizeof why) &&
+        PQstatus(c) == CONNECTION_OK)
         return c;
     if (err) {
-        snprintf(err, errlen, "%s", c ? PQerrorMessage(c) : "out of memory");
+        snprintf(err, errlen, "%s", why[0] ? why : c ? PQerrorMessage(c) : "out of memory");
         err[strcspn(err, "\n")] = '\0';
     }
     PQfinish(c);
@@ -114,6 +153,25 @@ void db_thread_release(void)
     pthread_setspecific(thread_key, NULL);
 }
 
+static void breaker_trip(void)
+{
+    atomic_store(&breaker_until, clock_mono_us() + RECONNECT_PAUSE_US);
+}
+
+/* True when this thread may go to the database now; when the pause is over, exactly one
+ * thread (the one that wins the exchange) probes, for at most one deadline. */
+static bool breaker_allows(void)
+{
+    int_fast64_t until = atomic_load(&breaker_until);
+    if (until == 0)
+        return true;
+    int64_t now = clock_mono_us();
+    if (now < until)
+        return false;
+    int_fast64_t probe_until = now + (int64_t)cfg.db_timeout_ms * 1000 + RECONNECT_PAUSE_US;
+    return atomic_compare_exchange_strong(&breaker_until, &until, probe_until);
+}
+
 /* Make sure db->conn is open and not closed by the server since last use. */
 static enum db_status ensure_connected(struct db *db)
 {
@@ -132,6 +190,7 @@ static enum db_status ensure_connected(struct db *db)
     atomic_fetch_add(&st_connect_us, (uint_fast64_t)(clock_mono_us() - now));
     if (!db->conn) {
         db->down_until = clock_mono_us() + RECONNECT_PAUSE_US;
+        breaker_trip();
         atomic_fetch_add(&st_connect_failures, 1);
         log_mask_digits(err);
         log_msg(LOG_WARN, "database connect failed: %s", err);
@@ -200,6 +259,7 @@ static enum db_status await_result(struct db *db, PGresult **out)
                 PQclear(last);
                 atomic_fetch_add(&st_timeouts, 1);
                 atomic_fetch_add(&st_failures[DB_TIMEOUT], 1);
+                breaker_trip();
                 log_msg(LOG_WARN, "database statement timed out after %d ms; connection dropped",
                         cfg.db_timeout_ms);
                 drop(db);
@@ -217,6 +277,10 @@ static enum db_status await_result(struct db *db, PGresult **out)
             break;
     }
     enum db_status s = last ? classify(db, last) : DB_UNAVAILABLE;
+    if (s == DB_UNAVAILABLE)
+        breaker_trip();
+    else if (atomic_load(&breaker_until) != 0)
+        atomic_store(&breaker_until, 0); /* the server answered: it is back */
     if (s != DB_OK) {
         atomic_fetch_add(&st_errors, 1);
         atomic_fetch_add(&st_failures[s], 1);
@@ -260,6 +324,10 @@ static enum db_status prepare(struct db *db, struct db_stmt *stmt, char *name, s
 
 static enum db_status begin_use(struct db *db)
 {
+    if (!breaker_allows()) {
+        atomic_fetch_add(&st_failures[DB_UNAVAILABLE], 1);
+        return DB_UNAVAILABLE;
+    }
     enum db_status s = ensure_connected(db);
     if (s == DB_OK) {
         atomic_fetch_add(&st_in_use, 1);

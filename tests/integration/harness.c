@@ -108,7 +108,8 @@ void hs_start(struct hs *s, const char *name, const char *const *env)
     s->pid = fork();
     if (s->pid == 0)
         child_exec(s, port_file, env);
-    for (int i = 0; i < 200 && !s->port; i++) {
+    int start_ms = getenv("HOTLINE_TEST_START_MS") ? atoi(getenv("HOTLINE_TEST_START_MS")) : 5000;
+    for (int i = 0; i < start_ms / 25 && !s->port; i++) {
         char *p = h_read_file(port_file);
         if (p) {
             s->port = atoi(p);
@@ -152,7 +153,8 @@ int hs_stop(struct hs *s)
         return -1;
     kill(s->pid, SIGTERM);
     int status = 0;
-    for (int i = 0; i < 1000; i++) {
+    int stop_ms = getenv("HOTLINE_TEST_STOP_MS") ? atoi(getenv("HOTLINE_TEST_STOP_MS")) : 10000;
+    for (int i = 0; i < stop_ms / 10; i++) {
         if (waitpid(s->pid, &status, WNOHANG) == s->pid) {
             s->pid = 0;
             check_log_clean(s);

@@ -33,6 +33,8 @@ static void test_rejects_bad_times(void **state)
         " 2026-11-26T09:00:00Z",
         "yesterday",
         "0000-01-01T00:00:00Z",
+        "0001-01-01T00:00:00+23:59",    /* year 0 in UTC (fuzz_time) */
+        "9999-12-31T23:59:59-23:59",    /* year 10000 in UTC (fuzz_time) */
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         hl_time t = 42;

@@ -130,6 +130,36 @@ static void test_patch_rules(void **state)
     json_decref(p);
 }
 
+/* The edge refuses query values and paths that are not UTF-8 before they reach SQL. */
+static void test_utf8(void **state)
+{
+    (void)state;
+    struct {
+        const char *s;
+        size_t len;
+        bool ok;
+    } rows[] = {
+        {"\xff", 1, false},                 /* never valid */
+        {"\xc0\xaf", 2, false},             /* overlong '/' */
+        {"\xe0\x80\xaf", 3, false},         /* overlong '/' */
+        {"\xed\xa0\x80", 3, false},         /* UTF-16 surrogate */
+        {"\xf4\x90\x80\x80", 4, false},     /* above U+10FFFF */
+        {"\xe5\xbc", 2, false},             /* truncated */
+        {"\xe5\xbc\x41", 3, false},         /* bad continuation */
+        {"a\0b", 3, false},                 /* NUL */
+        {"\x80", 1, false},                 /* lone continuation */
+        {"", 0, true},
+        {"plain ascii", 11, true},
+        {"\xe5\xbc\xa0\xe4\xb8\x89", 6, true}, /* 张三 */
+        {"\xf0\x9f\x98\x80", 4, true},      /* emoji */
+        {"\xf4\x8f\xbf\xbf", 4, true},      /* U+10FFFF */
+        {"\xc2\x80", 2, true},              /* U+0080 */
+    };
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++)
+        if (utf8_is_valid(rows[i].s, rows[i].len) != rows[i].ok)
+            fail_msg("row %zu: expected %s", i, rows[i].ok ? "valid" : "invalid");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -137,6 +167,7 @@ int main(void)
         cmocka_unit_test(test_long_subject),
         cmocka_unit_test(test_good_ticket_body),
         cmocka_unit_test(test_patch_rules),
+        cmocka_unit_test(test_utf8),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
