@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <strings.h>
 
 #include "api/routes.h"
@@ -239,8 +240,11 @@ json_t *hx_openapi_samples(void)
 {
     const char *root = getenv("HOTLINE_TEST_ROOT");
     char cmd[1024];
-    snprintf(cmd, sizeof cmd, "python3 '%s/tests/hostile/openapi-samples.py' '%s/openapi/openapi.yaml'",
-             root ? root : ".", root ? root : ".");
+    /* Debian's interpreter, where apt's python3-yaml is (a python3 earlier in PATH, e.g. from
+     * pyenv, may lack it) */
+    const char *py = access("/usr/bin/python3", X_OK) == 0 ? "/usr/bin/python3" : "python3";
+    snprintf(cmd, sizeof cmd, "%s '%s/tests/hostile/openapi-samples.py' '%s/openapi/openapi.yaml'",
+             py, root ? root : ".", root ? root : ".");
     FILE *p = popen(cmd, "r");
     if (!p)
         return json_object();
