@@ -1,9 +1,9 @@
 /**
  * @file gauges.h
  * @brief The hotline's own gauges for /metrics, read with one SQL statement over indexed
- *        columns: open tickets by class and status, pending and overdue follow-ups by kind.
- *        New gauges (overdue tickets, calls today, outbox backlog) are new branches of that
- *        statement plus a row in its help table; nothing else changes.
+ *        columns: open and overdue tickets, pending and overdue follow-ups, the outbox backlog
+ *        and failures, calls today. New gauges are new branches of that statement plus a row
+ *        in its help table; nothing else changes.
  */
 #ifndef HOTLINE_STORE_GAUGES_H
 #define HOTLINE_STORE_GAUGES_H
