@@ -24,7 +24,7 @@ static const struct {
     {"application/json;q=0, text/csv;q=0", -1},
     {"*/*;q=0", -1},
     {"application/json;q=0, */*;q=0", -1},
-    {"text/csv;q=abc", -1},   /* a malformed q drops the range */
+    {"text/csv;q=abc", -1}, /* a malformed q drops the range */
     {"text/csv;q=1.5", -1},
     {"text/csv;q=0.0001", -1},
     {"text", -1},

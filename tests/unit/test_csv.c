@@ -57,8 +57,8 @@ static void test_fields(void **state)
 static void test_lines(void **state)
 {
     (void)state;
-    json_t *row = json_loads("{\"agent\":\"li\",\"calls\":3,\"service_level\":0.5,\"asa\":null}",
-                             0, NULL);
+    json_t *row =
+        json_loads("{\"agent\":\"li\",\"calls\":3,\"service_level\":0.5,\"asa\":null}", 0, NULL);
     struct strbuf sb;
     strbuf_init(&sb);
     csv_header(&sb, row);
