@@ -9,6 +9,7 @@
  * class; a source that cannot be broken down that way (calls have no class, "overdue now" has
  * no day) gives only its total, and its figures are null in the group rows. The final SELECT
  * joins every source to the list of groups and names each figure, in the order of `figures`.
+ * The sources are MATERIALIZED: each is computed once, however the join is planned.
  *
  * Parameters: $1 start, $2 end (exclusive), $3 now, $4 the day bounds, $5 the ring threshold
  * in seconds, $6 the ticket classes. The statement text depends only on the grouping (four
@@ -188,7 +189,7 @@ static void source_cte(struct strbuf *sql, int src, enum report_group g, const c
         snprintf(k, sizeof k, "width_bucket(%s, $4::timestamptz[])", key);
     else
         snprintf(k, sizeof k, "%s", key ? key : "");
-    strbuf_printf(sql, ", s%d AS (SELECT ", src);
+    strbuf_printf(sql, ", s%d AS MATERIALIZED (SELECT ", src);
     if (key)
         strbuf_printf(sql, "%s AS k, GROUPING(%s) AS t", k, k);
     else
