@@ -204,7 +204,7 @@ void api_reports_daily(struct http_request *req)
 {
     struct report_run run = {.group = REPORT_GROUP_NONE};
     struct verrors errs = {0};
-    if (!report_period_parse(http_query(req, "date"), NULL, "date", &run.period, &errs)) {
+    if (!report_period_parse(http_query(req, "date"), NULL, "date", NULL, &run.period, &errs)) {
         http_reply_invalid(req, &errs);
         return;
     }
@@ -218,13 +218,8 @@ void api_reports_summary(struct http_request *req)
     const char *group = api_query_enum(req, "group_by", report_group_names, &errs);
     if (group)
         run.group = (enum report_group)enum_index(report_group_names, group);
-    const char *from = http_query(req, "from"), *to = http_query(req, "to");
-    if (!from)
-        verr_add(&errs, "from", "is required (YYYY-MM-DD)");
-    if (!to)
-        verr_add(&errs, "to", "is required (YYYY-MM-DD)");
-    if (from && to)
-        report_period_parse(from, to, "from", &run.period, &errs);
+    report_period_parse(http_query(req, "from"), http_query(req, "to"), "from", "to", &run.period,
+                        &errs);
     if (errs.n) {
         http_reply_invalid(req, &errs);
         return;

@@ -28,17 +28,17 @@ static bool parse_day(const char *s, const char *name, int64_t *day, struct verr
 }
 
 bool report_period_parse(const char *from, const char *to, const char *from_name,
-                         struct report_period *out, struct verrors *errs)
+                         const char *to_name, struct report_period *out, struct verrors *errs)
 {
     int before = errs->n;
     int64_t first = 0, last = 0;
     bool ok_from = parse_day(from, from_name, &first, errs);
-    bool ok_to = to ? parse_day(to, "to", &last, errs) : (last = first, ok_from);
+    bool ok_to = to_name ? parse_day(to, to_name, &last, errs) : (last = first, ok_from);
     if (ok_from && ok_to) {
         if (last < first)
-            verr_add(errs, "to", "must not be before from");
+            verr_add(errs, to_name, "must not be before %s", from_name);
         else if (last - first + 1 > REPORT_MAX_DAYS)
-            verr_add(errs, "to", "the period is longer than %d days", REPORT_MAX_DAYS);
+            verr_add(errs, to_name, "the period is longer than %d days", REPORT_MAX_DAYS);
     }
     if (errs->n != before)
         return false;

@@ -37,12 +37,14 @@ struct report_period {
 
 /**
  * The period of ?from=&to= (YYYY-MM-DD, both included): from not after to, at most
- * REPORT_MAX_DAYS days, years 2000-2199. Problems go to errs under the parameter's name.
- * @param to NULL for a one-day period (the daily report's ?date=, named from_name)
+ * REPORT_MAX_DAYS days, years 2000-2199. Each parameter is checked on its own, so every
+ * missing or malformed one is named in errs.
+ * @param to_name NULL for a one-day period (the daily report's ?date=, named from_name); to is
+ *        then ignored
  * @return true when errs gained nothing
  */
 bool report_period_parse(const char *from, const char *to, const char *from_name,
-                         struct report_period *out, struct verrors *errs);
+                         const char *to_name, struct report_period *out, struct verrors *errs);
 
 /**
  * The instant each day begins, and the end of the last one: bounds[0..ndays], ascending.

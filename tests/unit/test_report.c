@@ -28,6 +28,8 @@ static const struct {
     {"2026-11-27", "2026-11-26", "to", 0}, /* to before from */
     {"2026-01-01", "2026-04-03", "to", 0}, /* 93 days */
     {"2026-11-27", "nope", "to", 0},
+    {NULL, "2026-11-27", "date", 0}, /* missing from, named although to is fine */
+    {"nope", NULL, "date", 0},
     {"2026-02-29", "2026-03-01", "date", 0}, /* not a leap year */
     {"2026-11-27", NULL, NULL, 1},
     {"2026-11-27", "2026-11-27", NULL, 1},
@@ -43,7 +45,9 @@ static void test_period_table(void **state)
     for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
         struct verrors errs = {0};
         struct report_period p;
-        bool ok = report_period_parse(rows[i].from, rows[i].to, "date", &p, &errs);
+        bool ok = rows[i].to
+                      ? report_period_parse(rows[i].from, rows[i].to, "date", "to", &p, &errs)
+                      : report_period_parse(rows[i].from, NULL, "date", NULL, &p, &errs);
         if (!rows[i].field) {
             if (!ok)
                 fail_msg("row %zu refused: %s %s", i, errs.e[0].field, errs.e[0].message);
@@ -65,7 +69,7 @@ static void test_day_bounds(void **state)
     tz_fixed(&c.tz, 8 * 3600);
     struct verrors errs = {0};
     struct report_period p;
-    assert_true(report_period_parse("2026-11-24", "2026-11-25", "from", &p, &errs));
+    assert_true(report_period_parse("2026-11-24", "2026-11-25", "from", "to", &p, &errs));
     hl_time b[3];
     report_day_bounds(&c, &p, b);
     hl_time want;
