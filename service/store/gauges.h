@@ -26,11 +26,13 @@ struct store_gauge {
 typedef void (*store_gauge_fn)(void *ctx, const struct store_gauge *g);
 
 /**
- * Read every gauge as of now and hand each sample to fn, grouped by family (all samples of
+ * Read every gauge as of now and hand each sample to fn (day_start: the local midnight that
+ * begins "today" for hotline_calls_today), grouped by family (all samples of
  * one name in a row), every label combination present (zero included).
  * @return DB_OK after the last sample; another outcome when nothing could be read (fn was
  *         not called).
  */
-enum db_status store_hotline_gauges(struct db *db, hl_time now, store_gauge_fn fn, void *ctx);
+enum db_status store_hotline_gauges(struct db *db, hl_time now, hl_time day_start,
+                                    store_gauge_fn fn, void *ctx);
 
 #endif
