@@ -6,6 +6,7 @@
 # BUFFERS) with the time each answer took.
 #
 #   tools/explain-reports.sh PG_ENV_FILE [TICKETS]      e.g. a cluster from deploy/local/pg.sh
+#   EXPLAIN_REUSE=1 tools/explain-reports.sh ...        ask again, without loading again
 #
 # Needs build/hotlined (make). Loading 10,000,000 tickets takes 10-20 minutes on two cores
 # and about 12 GB of disk; indexes are built after the load, as a restore would.
@@ -19,11 +20,12 @@ bin=$root/build/hotlined
 export PGHOST PGPORT PGUSER
 db=hotline_explain
 log=$(dirname "$envfile")/pg.log
+export HOTLINE_DATABASE_URL="host=$PGHOST port=$PGPORT user=$PGUSER dbname=$db"
+psql() { "$PGBIN/psql" -X -q -v ON_ERROR_STOP=1 -d "$db" "$@"; }
+load() {
 "$PGBIN/dropdb" --if-exists "$db"
 "$PGBIN/createdb" "$db"
-export HOTLINE_DATABASE_URL="host=$PGHOST port=$PGPORT user=$PGUSER dbname=$db"
 "$bin" migrate >/dev/null 2>&1
-psql() { "$PGBIN/psql" -X -q -v ON_ERROR_STOP=1 -d "$db" "$@"; }
 
 echo "== loading $tickets tickets ($(date +%T))"
 psql -v n="$tickets" <<'SQL'
@@ -111,6 +113,8 @@ echo "== loaded ($(date +%T)): $(psql -At -c "SELECT pg_size_pretty(pg_database_
 psql -At -c "SELECT 'tickets ' || count(*) FROM tickets UNION ALL SELECT 'ticket_events ' ||
   count(*) FROM ticket_events UNION ALL SELECT 'calls ' || count(*) FROM calls UNION ALL
   SELECT 'followups ' || count(*) FROM followups"
+}
+[[ -n "${EXPLAIN_REUSE:-}" ]] || load
 
 # auto_explain records the plan of every statement hotlined sends to this database
 psql -c "ALTER DATABASE $db SET session_preload_libraries = 'auto_explain'" \
@@ -118,6 +122,8 @@ psql -c "ALTER DATABASE $db SET session_preload_libraries = 'auto_explain'" \
      -c "ALTER DATABASE $db SET auto_explain.log_analyze = on" \
      -c "ALTER DATABASE $db SET auto_explain.log_buffers = on" \
      -c "ALTER DATABASE $db SET auto_explain.log_level = warning"
+"$bin" token revoke explain >/dev/null 2>&1 || true
+"$bin" token revoke explain-admin >/dev/null 2>&1 || true
 token=$("$bin" token create --role supervisor --name explain 2>/dev/null | tail -1)
 admin=$("$bin" token create --role admin --name explain-admin 2>/dev/null | tail -1)
 portfile=$(mktemp)
@@ -142,5 +148,6 @@ ask "daily report of the last day" "/reports/daily?date=2026-11-25"
 ask "a week by day" "/reports/summary?from=2026-11-19&to=2026-11-25&group_by=day"
 ask "a week by agent" "/reports/summary?from=2026-11-19&to=2026-11-25&group_by=agent"
 ask "a week by class" "/reports/summary?from=2026-11-19&to=2026-11-25&group_by=class"
-ask "a quarter by day" "/reports/summary?from=2026-08-26&to=2026-11-25&group_by=day"
+ask "a month by day" "/reports/summary?from=2026-10-26&to=2026-11-25&group_by=day"
+ask "a month by agent" "/reports/summary?from=2026-10-26&to=2026-11-25&group_by=agent"
 ask "metrics gauges" "/metrics" "$admin"
