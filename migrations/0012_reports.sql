@@ -4,7 +4,7 @@
 -- day's calls, tickets, deadlines and follow-up attempts, not the tables (EXPLAIN plans at
 -- 10,000,000 tickets: README "Reports", tools/explain-reports.sh). Each index is created
 -- IF NOT EXISTS: on a large database, build them beforehand with CREATE INDEX CONCURRENTLY
--- under the same names and this migration only adds the column.
+-- under the same names (all but followups_deadline, which needs the new column).
 
 -- The deadline a rule's follow-up task stands for (weekly callback, progress notice,
 -- government callback). due_at moves when an unanswered attempt is rescheduled; deadline_at
