@@ -119,6 +119,11 @@ call 200 GET /calls/prism-1 "$agent"
 call 200 POST /calls/prism-1/tickets "$agent" "{\"ticket_id\":$t}"
 call 200 GET /callers/13800138000 "$agent"
 call 200 GET /metrics "$admin"
+call 200 GET "/reports/daily?date=2026-11-26" "$super"
+call 200 GET "/reports/summary?from=2026-11-20&to=2026-11-26&group_by=agent" "$super"
+call 200 GET "/reports/summary?from=2026-11-20&to=2026-11-26&group_by=class" "$super"
+call 400 GET "/reports/summary?from=2026-11-26&to=2026-11-20" "$super"
+call 403 GET "/reports/daily?date=2026-11-26" "$agent"
 
 echo "$checked exchanges through Prism, $failed not matching openapi/openapi.yaml"
 [[ $failed -eq 0 ]]

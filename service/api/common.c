@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "domain/cursor.h"
+#include "http/accept.h"
 #include "store/idempotency.h"
 #include "util/crypto.h"
 #include "util/strbuf.h"
@@ -46,6 +47,21 @@ void api_reply_db(struct http_request *req, enum db_status s, const char *what)
         http_reply_problem(req, PROBLEM_INTERNAL, "internal error (request %s)", req->request_id);
         break;
     }
+}
+
+int api_accept_or_reply(struct http_request *req, const char *const *offered)
+{
+    http_add_vary(req, "Accept");
+    int i = http_accept_pick(http_header(req, "Accept"), offered);
+    if (i >= 0)
+        return i;
+    char list[200] = "";
+    for (int k = 0; offered[k]; k++) {
+        size_t len = strlen(list);
+        snprintf(list + len, sizeof list - len, "%s%s", k ? ", " : "", offered[k]);
+    }
+    http_reply_problem(req, PROBLEM_NOT_ACCEPTABLE, "this resource is available as %s", list);
+    return -1;
 }
 
 static bool parse_i64(const char *s, int64_t min, int64_t max, int64_t *out)

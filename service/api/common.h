@@ -15,6 +15,13 @@
 #define API_LIMIT_DEFAULT 50
 #define API_LIMIT_MAX 200
 
+/**
+ * Content negotiation for a route with several representations: adds Vary: Accept and picks
+ * one of offered ("type/subtype", the default first) by the Accept header (http/accept.h).
+ * @return the index of the chosen type, or -1 after replying 406 naming the offers
+ */
+int api_accept_or_reply(struct http_request *req, const char *const *offered);
+
 /** Reply for a store outcome that is not DB_OK; what names the resource for 404/409. */
 void api_reply_db(struct http_request *req, enum db_status s, const char *what);
 

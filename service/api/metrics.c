@@ -17,6 +17,7 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include "calendar_cache.h"
 #include "clock.h"
 #include "config.h"
 #include "http/metrics.h"
@@ -158,7 +159,14 @@ static void render_gauges(struct strbuf *sb, struct http_request *req)
 {
     struct gauge_ctx ctx = {.sb = sb};
     int64_t t0 = clock_mono_us();
-    enum db_status s = store_hotline_gauges(http_db(req), req->now, on_gauge, &ctx);
+    /* "today" is the business calendar's day, as in the reports (the calendar is cached) */
+    const struct calendar *cal;
+    enum db_status s = calendar_acquire(http_db(req), &cal);
+    if (s == DB_OK) {
+        hl_time day_start = cal_at(cal, cal_local_day(cal, req->now, NULL), 0);
+        calendar_release(cal);
+        s = store_hotline_gauges(http_db(req), req->now, day_start, on_gauge, &ctx);
+    }
     gauge(sb, "hotline_gauges_up",
           "1 when the hotline gauges (tickets, follow-ups) were read from the database for this "
           "scrape; 0 when the database did not answer.",

@@ -9,6 +9,7 @@
 #include "api/calls.h"
 #include "api/health.h"
 #include "api/metrics.h"
+#include "api/reports.h"
 #include "api/tickets.h"
 #include "api/webhooks.h"
 #include "domain/roles.h"
@@ -24,6 +25,8 @@ static const char *const q_page[] = {"limit", "cursor", NULL};
 static const char *const q_call_list[] = {"offered_from", "offered_to", "direction", "outcome",
                                           "agent", "number", "limit", "cursor", NULL};
 static const char *const q_token[] = {"token", NULL};
+static const char *const q_report_daily[] = {"date", NULL};
+static const char *const q_report_summary[] = {"from", "to", "group_by", NULL};
 
 #define READERS ROLES_STAFF
 #define WRITERS (ROLES_STAFF | ROLE_CTI)
@@ -61,6 +64,8 @@ static const struct route routes[] = {
     {"POST", "/calls/{call_id}/tickets", api_calls_link_ticket, WRITERS, NULL, ROUTE_JSON_BODY},
     {"GET", "/callers/{phone}", api_callers_get, READERS, NULL, 0},
     {"GET", "/metrics", api_metrics_get, ROLE_ADMIN, NULL, ROUTE_SCRAPE_TOKEN},
+    {"GET", "/reports/daily", api_reports_daily, ROLES_SUPERVISING, q_report_daily, 0},
+    {"GET", "/reports/summary", api_reports_summary, ROLES_SUPERVISING, q_report_summary, 0},
 };
 
 const struct route *api_routes(size_t *n)

@@ -23,6 +23,8 @@ static const struct problem_type table[PROBLEM_COUNT] = {
     [PROBLEM_PRECONDITION_REQUIRED] = {428, "precondition-required", "If-Match is required"},
     [PROBLEM_HEADERS_TOO_LARGE] = {431, "headers-too-large", "Too many or too large headers"},
     [PROBLEM_URI_TOO_LONG] = {414, "uri-too-long", "The request target is too long"},
+    [PROBLEM_NOT_ACCEPTABLE] = {406, "not-acceptable",
+                                "None of the media types in Accept can be sent"},
     [PROBLEM_INTERNAL] = {500, "internal", "Internal error"},
     [PROBLEM_NOT_IMPLEMENTED] = {501, "not-implemented", "Not implemented"},
     [PROBLEM_UNAVAILABLE] = {503, "unavailable", "The service is temporarily unavailable"},

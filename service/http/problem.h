@@ -22,6 +22,7 @@ enum problem {
     PROBLEM_PRECONDITION_REQUIRED, /* 428 */
     PROBLEM_HEADERS_TOO_LARGE, /* 431 */
     PROBLEM_URI_TOO_LONG,    /* 414 */
+    PROBLEM_NOT_ACCEPTABLE,  /* 406: no representation the Accept header takes */
     PROBLEM_INTERNAL,        /* 500 */
     PROBLEM_NOT_IMPLEMENTED, /* 501 */
     PROBLEM_UNAVAILABLE,     /* 503 */

@@ -173,3 +173,15 @@ void http_add_header(struct http_request *req, const char *name, const char *val
     snprintf(r->headers[r->nheaders].value, sizeof r->headers[0].value, "%s", value);
     r->nheaders++;
 }
+
+void http_add_vary(struct http_request *req, const char *field)
+{
+    struct http_reply *r = &req->reply;
+    for (int i = 0; i < r->nheaders; i++)
+        if (strcasecmp(r->headers[i].name, "Vary") == 0) {
+            size_t len = strlen(r->headers[i].value);
+            snprintf(r->headers[i].value + len, sizeof r->headers[i].value - len, ", %s", field);
+            return;
+        }
+    http_add_header(req, "Vary", field);
+}

@@ -121,6 +121,9 @@ void http_reply_invalid(struct http_request *req, const struct verrors *errs);
 /** Send 400 naming one field. */
 void http_reply_invalid_field(struct http_request *req, const char *field, const char *message);
 
+/** Add a field name to the Vary response header, keeping the names already there. */
+void http_add_vary(struct http_request *req, const char *field);
+
 /** Add a response header (silently ignored beyond the limit). */
 void http_add_header(struct http_request *req, const char *name, const char *value);
 

@@ -271,7 +271,7 @@ static void add_cors(struct http_request *req)
     if (!origin_allowed(origin))
         return;
     http_add_header(req, "Access-Control-Allow-Origin", origin);
-    http_add_header(req, "Vary", "Origin");
+    http_add_vary(req, "Origin");
     http_add_header(req, "Access-Control-Expose-Headers",
                     "ETag, Location, Retry-After, X-Request-Id");
 }

@@ -1,9 +1,9 @@
 /**
  * @file gauges.h
  * @brief The hotline's own gauges for /metrics, read with one SQL statement over indexed
- *        columns: open tickets by class and status, pending and overdue follow-ups by kind.
- *        New gauges (overdue tickets, calls today, outbox backlog) are new branches of that
- *        statement plus a row in its help table; nothing else changes.
+ *        columns: open and overdue tickets, pending and overdue follow-ups, the outbox backlog
+ *        and failures, calls today. New gauges are new branches of that statement plus a row
+ *        in its help table; nothing else changes.
  */
 #ifndef HOTLINE_STORE_GAUGES_H
 #define HOTLINE_STORE_GAUGES_H
@@ -26,11 +26,13 @@ struct store_gauge {
 typedef void (*store_gauge_fn)(void *ctx, const struct store_gauge *g);
 
 /**
- * Read every gauge as of now and hand each sample to fn, grouped by family (all samples of
+ * Read every gauge as of now and hand each sample to fn (day_start: the local midnight that
+ * begins "today" for hotline_calls_today), grouped by family (all samples of
  * one name in a row), every label combination present (zero included).
  * @return DB_OK after the last sample; another outcome when nothing could be read (fn was
  *         not called).
  */
-enum db_status store_hotline_gauges(struct db *db, hl_time now, store_gauge_fn fn, void *ctx);
+enum db_status store_hotline_gauges(struct db *db, hl_time now, hl_time day_start,
+                                    store_gauge_fn fn, void *ctx);
 
 #endif

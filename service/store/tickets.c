@@ -135,6 +135,8 @@ DB_STMT(q_state_update, 26,
         "SELECT t.id, $11::timestamptz, $22, $23, $24::jsonb, $25::jsonb, $26 FROM t) "
         "SELECT row_to_json(x)::text AS json FROM (SELECT " TICKET_JSON_COLUMNS " FROM t) x");
 
+/* deadline_at keeps the deadline a task stands for while due_at may move to a retry (the
+ * reports compare the call made with it). */
 DB_STMT(q_sync_followups, 2,
         "WITH t AS (SELECT id, status, caller_phone, caller_phone_norm, owner, "
         "next_callback_due_at, progress_due_at, callback_due_at, called_back_at "
@@ -147,12 +149,13 @@ DB_STMT(q_sync_followups, 2,
         "updated_at = $2::timestamptz, version = f.version + 1 WHERE f.ticket_id = $1 "
         "AND f.status = 'pending' AND f.kind IN ('weekly_callback', 'progress_notice', "
         "'government_callback') AND f.kind NOT IN (SELECT kind FROM need) RETURNING f.id), "
-        "move AS (UPDATE followups f SET due_at = n.due, updated_at = $2::timestamptz, "
-        "version = f.version + 1 FROM need n WHERE f.ticket_id = $1 AND f.status = 'pending' "
-        "AND f.kind = n.kind AND f.due_at <> n.due RETURNING f.id), "
-        "ins AS (INSERT INTO followups (kind, ticket_id, phone, phone_norm, due_at, agent, "
-        "created_by, created_at, updated_at) SELECT n.kind, t.id, t.caller_phone, "
-        "t.caller_phone_norm, n.due, t.owner, 'rules', $2::timestamptz, $2::timestamptz "
+        "move AS (UPDATE followups f SET due_at = n.due, deadline_at = n.due, "
+        "updated_at = $2::timestamptz, version = f.version + 1 FROM need n "
+        "WHERE f.ticket_id = $1 AND f.status = 'pending' AND f.kind = n.kind "
+        "AND (f.due_at <> n.due OR f.deadline_at IS DISTINCT FROM n.due) RETURNING f.id), "
+        "ins AS (INSERT INTO followups (kind, ticket_id, phone, phone_norm, due_at, deadline_at, "
+        "agent, created_by, created_at, updated_at) SELECT n.kind, t.id, t.caller_phone, "
+        "t.caller_phone_norm, n.due, n.due, t.owner, 'rules', $2::timestamptz, $2::timestamptz "
         "FROM need n, t WHERE NOT EXISTS (SELECT 1 FROM followups f WHERE f.ticket_id = $1 "
         "AND f.status = 'pending' AND f.kind = n.kind) RETURNING id) "
         "SELECT (SELECT count(*) FROM cancel) + (SELECT count(*) FROM move) + "

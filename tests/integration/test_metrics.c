@@ -256,6 +256,7 @@ static void test_overdue_tickets_and_outbox(void **state)
               " AS v(i, st)");
     body = scrape(&srv, admin);
     assert_true(value(body, "hotline_outbox_pending") == 2);
+    assert_true(value(body, "hotline_outbox_failed") == 1);
     free(body);
     hs_clock(&srv, NOW);
 }
