@@ -180,13 +180,14 @@ void api_notifications_claim(struct http_request *req)
 /* ---- POST /incidents/{id}/notifications/{nid}/result ----------------------------------------- */
 
 static const struct vfield result_spec[] = {
-    {"result", VT_ENUM, VF_REQUIRED, 0, 0, notify_result_names},
+    {"result", VT_ENUM, 0, 0, 0, notify_result_names}, /* or taken from call_id's call */
     {"call_id", VT_STRING, VF_NULLABLE, 1, 255, NULL},
     {"note", VT_STRING, VF_NULLABLE, 1, 2000, NULL},
 };
 
 struct result_ctx {
     int64_t incident_id, id;
+    bool has_result;
     struct notification_result r;
     struct notify_outcome outcome;
     bool may_override; /* supervisors record for any open notification */
@@ -207,6 +208,26 @@ static const char *result_conflict(const struct result_ctx *c, const struct noti
     return NULL;
 }
 
+/* A result given with the call it came from must fit that call; without one, the call's
+ * record gives it (the calls issue's PBX events). */
+static enum db_status check_call(struct db *db, struct result_ctx *c)
+{
+    static const char *const why[] = {
+        [NC_UNKNOWN] = "the phone system has not reported this call; give the result",
+        [NC_NOT_LISTED] = "this call was not to or from the customer's numbers",
+        [NC_NOT_ENDED] = "this call has not ended; give the result or wait for its end",
+    };
+    struct notify_call call;
+    enum db_status s = store_notification_call(db, c->id, c->r.call_id, &call);
+    if (s != DB_OK)
+        return s;
+    enum notify_call_verdict v = notify_result_from_call(&call, c->has_result, &c->r.result);
+    if (v == NC_OK)
+        return DB_OK;
+    c->why = why[v];
+    return DB_CONFLICT;
+}
+
 static enum db_status result_tx(struct db *db, void *arg)
 {
     struct result_ctx *c = arg;
@@ -219,6 +240,8 @@ static enum db_status result_tx(struct db *db, void *arg)
         return s;
     if ((c->why = result_conflict(c, &n)) != NULL)
         return DB_CONFLICT;
+    if (c->r.call_id && (s = check_call(db, c)) != DB_OK)
+        return s;
     struct notify_policy p = policy();
     notify_apply_result(n.attempts, c->r.result, c->r.now, &p, &c->outcome);
     c->r.id = c->id;
@@ -238,8 +261,13 @@ void api_notifications_result(struct http_request *req)
         http_reply_invalid(req, &errs);
         return;
     }
+    if (!v[0].present && !v[1].str) {
+        http_reply_invalid_field(req, "result",
+                                 "is required (or give the call_id of the call to take it from)");
+        return;
+    }
     struct result_ctx c = {
-        .incident_id = id, .id = nid,
+        .incident_id = id, .id = nid, .has_result = v[0].present,
         .r = {.result = (enum notify_result)v[0].num, .actor = req->auth.name,
               .call_id = v[1].str, .note = v[2].str, .now = req->now},
         .may_override = (req->auth.role & ROLES_SUPERVISING) != 0,

@@ -40,6 +40,25 @@ void notify_apply_result(int attempts_before, enum notify_result r, hl_time now,
     out->final = true;
 }
 
+enum notify_call_verdict notify_result_from_call(const struct notify_call *c, bool has_result,
+                                                 enum notify_result *r)
+{
+    if (c->known && !c->to_listed)
+        return NC_NOT_LISTED;
+    if (has_result)
+        return NC_OK; /* a call the phone system never reported is a reference only */
+    if (!c->known)
+        return NC_UNKNOWN;
+    if (c->answered) {
+        *r = NR_REACHED;
+        return NC_OK;
+    }
+    if (!c->ended)
+        return NC_NOT_ENDED;
+    *r = NR_NO_ANSWER;
+    return NC_OK;
+}
+
 void selection_cleanup(struct selection *s)
 {
     free(s->ids);

@@ -58,6 +58,29 @@ struct notify_outcome {
 void notify_apply_result(int attempts_before, enum notify_result r, hl_time now,
                          const struct notify_policy *p, struct notify_outcome *out);
 
+/** What the phone system knows of an outbound call to the customer. */
+struct notify_call {
+    bool known;    /* the calls issue's record exists */
+    bool to_listed; /* it went to one of the notification's numbers */
+    bool answered;
+    bool ended;
+};
+
+enum notify_call_verdict {
+    NC_OK,           /* the result stands (or was taken from the call) */
+    NC_UNKNOWN,      /* no result given and the phone system has not reported the call */
+    NC_NOT_LISTED,   /* the call went to another number */
+    NC_NOT_ENDED,    /* no result given and the call is still ringing */
+};
+
+/**
+ * Check a result against the call it names (call_id), or take the result from the call when
+ * none is given: answered → reached, ended without an answer → no_answer.
+ * @param has_result a result was given in *r; otherwise it is set on NC_OK
+ */
+enum notify_call_verdict notify_result_from_call(const struct notify_call *c, bool has_result,
+                                                 enum notify_result *r);
+
 /** Is a status final (the customer's case is decided)? */
 bool notify_status_final(enum notify_status s);
 

@@ -72,6 +72,12 @@ DB_STMT(q_record, 10,
         "SELECT row_to_json(x)::text AS json FROM (SELECT " NOTIFICATION_JSON_COLUMNS
         " FROM u n JOIN customers c ON c.id = n.customer_id) x");
 
+/* An outbound call to one of the listed numbers, or the customer calling back from one. */
+DB_STMT(q_call, 2,
+        "SELECT (c.to_norm = ANY (n.phones_norm) OR c.from_norm = ANY (n.phones_norm)) "
+        "AS to_listed, c.answered_at IS NOT NULL AS answered, c.state = 'ended' AS ended "
+        "FROM incident_notifications n JOIN calls c ON c.call_id = $2 WHERE n.id = $1::bigint");
+
 DB_STMT(q_incident_exists, 1, "SELECT 1 FROM incidents WHERE id = $1::bigint");
 
 DB_STMT(q_report, 2,
@@ -269,6 +275,25 @@ enum db_status store_notification_state(struct db *db, int64_t incident_id, int6
     out->status = st < 0 ? NS_NO_CONTACT : (enum notify_status)st;
     out->attempts = (int)db_get_i64(res, 0, "attempts");
     snprintf(out->claimed_by, sizeof out->claimed_by, "%s", db_get(res, 0, "claimed_by"));
+    PQclear(res);
+    return DB_OK;
+}
+
+enum db_status store_notification_call(struct db *db, int64_t id, const char *call_id,
+                                       struct notify_call *out)
+{
+    char ids[24];
+    id_text(id, ids);
+    const char *params[] = {ids, call_id};
+    PGresult *res = NULL;
+    enum db_status s = db_exec(db, &q_call, params, &res);
+    if (s != DB_OK)
+        return s;
+    memset(out, 0, sizeof *out);
+    out->known = PQntuples(res) > 0;
+    out->to_listed = out->known && strcmp(db_get(res, 0, "to_listed"), "t") == 0;
+    out->answered = out->known && strcmp(db_get(res, 0, "answered"), "t") == 0;
+    out->ended = out->known && strcmp(db_get(res, 0, "ended"), "t") == 0;
     PQclear(res);
     return DB_OK;
 }

@@ -62,6 +62,10 @@ struct notification_result {
     hl_time now;
 };
 
+/** What the calls issue's record of call_id says about a notification's customer. */
+enum db_status store_notification_call(struct db *db, int64_t id, const char *call_id,
+                                       struct notify_call *out);
+
 /** Write a result and its attempt row. @param[out] json the notification after it */
 enum db_status store_notification_record(struct db *db, const struct notification_result *r,
                                          char **json);

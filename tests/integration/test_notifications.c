@@ -61,6 +61,7 @@ static int setup(void **state)
     add_customers("N2", 10, 0, 100);
     add_customers("C9", CLAIMS, 0, 1000);
     add_customers("R1", 2, 0, 5000);
+    add_customers("P1", 2, 0, 6000);
     return 0;
 }
 
@@ -425,10 +426,82 @@ static void test_report_and_all_clear(void **state)
     h_free(r);
 }
 
+static void pbx(const char *fmt, const char *call_id, const char *number)
+{
+    char body[400];
+    snprintf(body, sizeof body, fmt, call_id, number);
+    struct h_resp *r = h_req(&srv, "POST", "/calls/events", cti, body, NULL);
+    h_expect(r, 200);
+    h_free(r);
+}
+
+#define OFFERED "{\"call_id\":\"%s\",\"event\":\"offered\",\"at\":\"2026-11-30T01:00:00+08:00\"," \
+                "\"direction\":\"outbound\",\"from\":\"8001\",\"to\":\"%s\",\"agent\":\"li\"}"
+#define ANSWERED "[{\"call_id\":\"%s\",\"event\":\"answered\",\"at\":\"2026-11-30T01:00:09+08:00\"}," \
+                 "{\"call_id\":\"%s\",\"event\":\"hangup\",\"at\":\"2026-11-30T01:01:00+08:00\"," \
+                 "\"cause\":\"normal\"}]"
+#define UNANSWERED "{\"call_id\":\"%s\",\"event\":\"hangup\",\"at\":\"2026-11-30T01:00:30+08:00\"," \
+                   "\"cause\":\"no_answer\"}%.0s"
+
+/* Outbound calls the PBX reports through /calls/events give the result by call_id. */
+static void test_results_from_pbx_calls(void **state)
+{
+    (void)state;
+    hs_clock(&srv, "2026-11-30T01:00:00+08:00");
+    long long id = new_incident("P1");
+    expect_built(id, "{\"areas\":[\"P1\"]}", 2, 2, 0);
+    long long nid = claimed_id(agent, id);
+    char sql[160];
+    snprintf(sql, sizeof sql, "SELECT phones[1] FROM incident_notifications WHERE id = %lld", nid);
+    PGresult *res = PQexec(h_db(), sql);
+    char number[32];
+    snprintf(number, sizeof number, "%s", PQgetvalue(res, 0, 0));
+    PQclear(res);
+    pbx(OFFERED, "out-1", number);
+    struct h_resp *r = result(agent, id, nid, "{}");
+    h_expect_problem(r, 400);
+    h_free(r);
+    r = result(agent, id, nid, "{\"call_id\":\"out-1\"}"); /* still ringing */
+    h_expect_problem(r, 409);
+    h_free(r);
+    r = result(agent, id, nid, "{\"call_id\":\"out-0\"}"); /* never reported */
+    h_expect_problem(r, 409);
+    h_free(r);
+    pbx(OFFERED, "out-2", "13999999999");
+    pbx(ANSWERED, "out-2", "out-2");
+    r = result(agent, id, nid, "{\"call_id\":\"out-2\"}"); /* someone else's number */
+    h_expect_problem(r, 409);
+    h_free(r);
+    r = result(agent, id, nid, "{\"result\":\"reached\",\"call_id\":\"out-2\"}");
+    h_expect_problem(r, 409);
+    h_free(r);
+    pbx(ANSWERED, "out-1", "out-1");
+    r = result(agent, id, nid, "{\"call_id\":\"out-1\"}");
+    h_expect(r, 200);
+    assert_string_equal(h_str(r->json, "status"), "reached");
+    assert_string_equal(h_str(r->json, "last_call_id"), "out-1");
+    h_free(r);
+    /* unanswered: a no_answer, called again later */
+    long long second = claimed_id(agent, id);
+    snprintf(sql, sizeof sql, "SELECT phones[1] FROM incident_notifications WHERE id = %lld",
+             second);
+    res = PQexec(h_db(), sql);
+    snprintf(number, sizeof number, "%s", PQgetvalue(res, 0, 0));
+    PQclear(res);
+    pbx(OFFERED, "out-3", number);
+    pbx(UNANSWERED, "out-3", "");
+    r = result(agent, id, second, "{\"call_id\":\"out-3\"}");
+    h_expect(r, 200);
+    assert_string_equal(h_str(r->json, "status"), "pending");
+    assert_string_equal(h_str(r->json, "last_result"), "no_answer");
+    h_free(r);
+}
+
 static void test_who_may_see(void **state)
 {
     (void)state;
-    long long id = h_db_long("SELECT max(id) FROM incidents");
+    long long id = h_db_long("SELECT max(incident_id) FROM incident_notifications WHERE "
+                             "round = 'all_clear'");
     const char *paths[] = {"/incidents/%lld/report", "/incidents/%lld/notifications"};
     for (int i = 0; i < 2; i++) {
         struct h_resp *r = h_get(&srv, cti, paths[i], id);
@@ -456,6 +529,7 @@ int main(void)
         cmocka_unit_test(test_concurrent_claims),
         cmocka_unit_test(test_retries_and_lapsed_claims),
         cmocka_unit_test(test_report_and_all_clear),
+        cmocka_unit_test(test_results_from_pbx_calls),
         cmocka_unit_test(test_who_may_see),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

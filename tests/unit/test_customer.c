@@ -188,6 +188,37 @@ static void test_results(void **state)
     }
 }
 
+static void test_results_from_calls(void **state)
+{
+    (void)state;
+    static const struct {
+        struct notify_call call;
+        bool has_result;
+        enum notify_result given;
+        enum notify_call_verdict want;
+        enum notify_result result;
+    } rows[] = {
+        /* refused first */
+        {{true, false, true, true}, true, NR_REACHED, NC_NOT_LISTED, NR_REACHED},
+        {{true, false, true, true}, false, NR_REACHED, NC_NOT_LISTED, NR_REACHED},
+        {{false, false, false, false}, false, NR_REACHED, NC_UNKNOWN, NR_REACHED},
+        {{true, true, false, false}, false, NR_REACHED, NC_NOT_ENDED, NR_REACHED},
+        /* taken from the call */
+        {{true, true, true, false}, false, NR_DECLINED, NC_OK, NR_REACHED},
+        {{true, true, true, true}, false, NR_DECLINED, NC_OK, NR_REACHED},
+        {{true, true, false, true}, false, NR_REACHED, NC_OK, NR_NO_ANSWER},
+        /* given, and consistent or unknown to the phone system */
+        {{true, true, true, true}, true, NR_DECLINED, NC_OK, NR_DECLINED},
+        {{false, false, false, false}, true, NR_WRONG_NUMBER, NC_OK, NR_WRONG_NUMBER},
+    };
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+        enum notify_result r = rows[i].given;
+        enum notify_call_verdict v = notify_result_from_call(&rows[i].call, rows[i].has_result, &r);
+        if (v != rows[i].want || (v == NC_OK && r != rows[i].result))
+            fail_msg("row %zu: verdict %d result %d", i, v, r);
+    }
+}
+
 static void test_selections(void **state)
 {
     (void)state;
@@ -238,6 +269,7 @@ int main(void)
         cmocka_unit_test(test_good_json),
         cmocka_unit_test(test_csv_rows),
         cmocka_unit_test(test_results),
+        cmocka_unit_test(test_results_from_calls),
         cmocka_unit_test(test_selections),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
