@@ -30,6 +30,7 @@ struct db {
     bool connected_before; /* for counting reconnects */
     int64_t use_start_us;  /* when the running statement started (metrics) */
     int timeout_ms; /* 0: cfg.db_timeout_ms */
+    int tx_timeout_ms; /* for the open transaction only (db_set_local_timeout) */
 };
 
 /* Shared by every thread: while the server is unreachable or silent, one thread at a time
@@ -120,6 +121,7 @@ static void drop(struct db *db)
     }
     memset(db->prepared, 0, sizeof db->prepared);
     db->in_tx = false;
+    db->tx_timeout_ms = 0;
     db->used = false;
 }
 
@@ -249,6 +251,8 @@ static void log_failure(struct db *db, PGresult *res, enum db_status s)
 /* Wait for the statement's last result within the deadline; drops the connection on timeout. */
 static int timeout_of(const struct db *db)
 {
+    if (db->in_tx && db->tx_timeout_ms)
+        return db->tx_timeout_ms;
     return db->timeout_ms ? db->timeout_ms : cfg.db_timeout_ms;
 }
 
@@ -427,6 +431,7 @@ enum db_status db_transaction(struct db *db, db_tx_fn fn, void *ctx)
                 simple(db, "ROLLBACK");
             }
             db->in_tx = false;
+            db->tx_timeout_ms = 0;
             if (s == DB_OK)
                 return DB_OK;
         }
@@ -455,14 +460,28 @@ void db_set_timeout(struct db *db, int ms)
     db->timeout_ms = ms;
 }
 
+static enum db_status server_timeout(struct db *db, int ms)
+{
+    char sql[96];
+    snprintf(sql, sizeof sql, "SET LOCAL statement_timeout = %d", ms > 500 ? ms - 250 : ms);
+    return simple(db, sql);
+}
+
+enum db_status db_set_local_timeout(struct db *db, int ms)
+{
+    if (!db->in_tx)
+        return DB_ERROR; /* our bug: SET LOCAL outside a transaction does nothing */
+    enum db_status s = server_timeout(db, ms);
+    if (s == DB_OK)
+        db->tx_timeout_ms = ms;
+    return s;
+}
+
 enum db_status db_begin(struct db *db)
 {
     enum db_status s = simple(db, "BEGIN");
     if (s == DB_OK && db->timeout_ms) {
-        char sql[96];
-        int server_ms = db->timeout_ms > 500 ? db->timeout_ms - 250 : db->timeout_ms;
-        snprintf(sql, sizeof sql, "SET LOCAL statement_timeout = %d", server_ms);
-        s = simple(db, sql);
+        s = server_timeout(db, db->timeout_ms);
         if (s != DB_OK && db->conn)
             simple(db, "ROLLBACK");
     }
@@ -478,6 +497,7 @@ enum db_status db_end(struct db *db, bool commit)
     if (db->conn && PQstatus(db->conn) == CONNECTION_OK)
         s = simple(db, commit ? "COMMIT" : "ROLLBACK");
     db->in_tx = false;
+    db->tx_timeout_ms = 0;
     return s;
 }
 

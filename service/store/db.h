@@ -102,6 +102,12 @@ enum db_status db_atomically(struct db *db, db_tx_fn fn, void *ctx);
 void db_set_timeout(struct db *db, int ms);
 
 /**
+ * Inside a transaction: give its statements up to ms (client deadline and the server's
+ * statement_timeout) until it ends — for one bulk statement among quick ones.
+ */
+enum db_status db_set_local_timeout(struct db *db, int ms);
+
+/**
  * BEGIN on a handle kept across calls (a streamed request's own handle), ended by db_end.
  * Unlike db_transaction nothing is retried: the caller decides.
  */

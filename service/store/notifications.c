@@ -12,6 +12,9 @@
 #include "store/sqlbits.h"
 #include "util/strbuf.h"
 
+/* Building a list of a whole district is one statement of up to a few hundred thousand rows. */
+#define BUILD_TIMEOUT_MS (2 * 60 * 1000)
+
 /* A notification "n" with its customer "c". */
 #define NOTIFICATION_JSON_COLUMNS                                                                  \
     "n.id, n.incident_id, n.round, n.status, n.attempts, n.customer_id, c.account_number, "       \
@@ -197,14 +200,16 @@ enum db_status store_notifications_build(struct db *db, int64_t incident_id,
                 "SELECT $1::bigint, $2, s.id, s.phones, s.phones_norm, CASE WHEN "
                 "cardinality(s.phones_norm) > 0 THEN 'pending' ELSE 'no_contact' END, CASE WHEN "
                 "cardinality(s.phones_norm) > 0 THEN $4::timestamptz END, $3, $4::timestamptz, "
-                "$4::timestamptz FROM sel s ORDER BY s.id ON CONFLICT (incident_id, round, "
+                "$4::timestamptz FROM sel s ON CONFLICT (incident_id, round, "
                 "customer_id) DO NOTHING RETURNING status) "
                 "SELECT (SELECT count(*) FROM sel) AS selected, count(*) FILTER (WHERE status = "
                 "'pending') AS pending, count(*) FILTER (WHERE status = 'no_contact') AS "
                 "no_contact FROM ins");
     bool oom = sql.oom || arrays[0].oom || arrays[1].oom || arrays[2].oom;
     PGresult *res = NULL;
-    enum db_status s = oom ? DB_ERROR : db_exec_sql(db, sql.data, n, params, &res);
+    enum db_status s = oom ? DB_ERROR : db_set_local_timeout(db, BUILD_TIMEOUT_MS);
+    if (s == DB_OK)
+        s = db_exec_sql(db, sql.data, n, params, &res);
     strbuf_free(&sql);
     for (int i = 0; i < 3; i++)
         strbuf_free(&arrays[i]);

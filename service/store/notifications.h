@@ -25,7 +25,8 @@ struct build_counts {
 /**
  * Add the customers a selection matches to an incident's list for the selection's round, in
  * one INSERT … SELECT from the directory: with a phone → pending (available now), without →
- * no_contact. Customers already on the round's list are left as they are.
+ * no_contact. Customers already on the round's list are left as they are. Runs inside the
+ * caller's transaction, which it allows up to two minutes.
  */
 enum db_status store_notifications_build(struct db *db, int64_t incident_id,
                                          const struct selection *sel, const char *actor,
