@@ -178,26 +178,32 @@ struct worker {
     long long got[CLAIMS];
 };
 
-static void *work(void *arg)
+static void work_loop(struct worker *w)
 {
-    struct worker *w = arg;
     for (;;) {
         struct h_resp *r = claim(w->token, w->incident, "");
         if (r->status == 204) {
             h_free(r);
-            return NULL;
+            return;
         }
         long long nid = r->status == 200 ? json_integer_value(json_object_get(r->json, "id")) : 0;
         h_free(r);
         if (!nid || w->claimed == CLAIMS) {
             w->failures++;
-            return NULL;
+            return;
         }
         w->got[w->claimed++] = nid;
         r = result(w->token, w->incident, nid, "{\"result\":\"reached\"}");
         w->failures += r->status != 200;
         h_free(r);
     }
+}
+
+static void *work(void *arg)
+{
+    work_loop(arg);
+    h_thread_done();
+    return NULL;
 }
 
 static void test_concurrent_claims(void **state)
