@@ -59,16 +59,20 @@ static enum db_status create_body(struct db *db, void *arg, int *status, char **
     return db_atomically(db, create_tx, c);
 }
 
-static void create(struct http_request *req, int64_t ticket_id)
+static bool report_or_reply(struct http_request *req, bool from_ticket,
+                            struct incident_input *in)
 {
-    struct incident_input in;
     struct verrors errs = {0};
-    if (!incident_input_from_json(req->json, cfg.country_code, ticket_id != 0, &in, &errs)) {
-        http_reply_invalid(req, &errs);
-        return;
-    }
+    if (incident_input_from_json(req->json, cfg.country_code, from_ticket, in, &errs))
+        return true;
+    http_reply_invalid(req, &errs);
+    return false;
+}
+
+static void create(struct http_request *req, const struct incident_input *in, int64_t ticket_id)
+{
     struct create_ctx c = {
-        .n = {.in = &in, .ticket_id = ticket_id, .actor = req->auth.name, .now = req->now,
+        .n = {.in = in, .ticket_id = ticket_id, .actor = req->auth.name, .now = req->now,
               .ack_due_at = req->now + HL_MIN(cfg.incident_ack_minutes)},
     };
     /* a second incident for one ticket is refused by the database (409), also in a race */
@@ -77,13 +81,16 @@ static void create(struct http_request *req, int64_t ticket_id)
 
 void api_incidents_create(struct http_request *req)
 {
-    create(req, 0);
+    struct incident_input in;
+    if (report_or_reply(req, false, &in))
+        create(req, &in, 0);
 }
 
 void api_incidents_from_ticket(struct http_request *req)
 {
     int64_t id;
-    if (!api_id_or_reply(req, "id", "ticket", &id))
+    struct incident_input in;
+    if (!api_id_or_reply(req, "id", "ticket", &id) || !report_or_reply(req, true, &in))
         return;
     struct incident_ticket t;
     enum db_status s = store_incident_ticket(http_db(req), id, &t);
@@ -96,7 +103,7 @@ void api_incidents_from_ticket(struct http_request *req)
                                                   "incident; change its kind first");
         return;
     }
-    create(req, id);
+    create(req, &in, id);
 }
 
 /* ---- GET /incidents/{id}, GET /incidents, GET /incidents/{id}/events ---------------------------- */

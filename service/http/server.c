@@ -278,7 +278,7 @@ static bool stream_media_type_ok(struct http_request *req)
 static bool media_type_ok(struct http_request *req)
 {
     if (req->route->flags & ROUTE_STREAM_BODY)
-        return stream_media_type_ok(req);
+        return true; /* checked after the token (stream_open) */
     if (!(req->route->flags & ROUTE_JSON_BODY))
         return true;
     const char *ct = http_header(req, MHD_HTTP_HEADER_CONTENT_TYPE);
@@ -418,7 +418,7 @@ static bool parse_body(struct http_request *req)
 /* A streamed body is authorised from the head, before any of it is read. */
 static void stream_open(struct http_request *req)
 {
-    if (!auth_or_reply(req))
+    if (!auth_or_reply(req) || !stream_media_type_ok(req) || !length_ok(req))
         return;
     req->now = clock_now();
     req->stream_open = true;
