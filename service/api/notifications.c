@@ -286,18 +286,17 @@ void api_notifications_result(struct http_request *req)
 
 /* ---- GET /incidents/{id}/report ---------------------------------------------------------------- */
 
-static bool wants_csv(struct http_request *req)
-{
-    const char *accept = http_header(req, "Accept");
-    return accept && strstr(accept, "text/csv") && !strstr(accept, "application/json");
-}
+static const char *const report_types[] = {"application/json", "text/csv", NULL};
 
 void api_incidents_report(struct http_request *req)
 {
     int64_t id;
     if (!api_id_or_reply(req, "id", "incident", &id))
         return;
-    bool csv = wants_csv(req);
+    int as = api_accept_or_reply(req, report_types);
+    if (as < 0)
+        return;
+    bool csv = as == 1;
     char *text = NULL, subject[40];
     long rows = 0;
     enum db_status s = csv ? store_notification_report_csv(http_db(req), id, &text, &rows)

@@ -379,6 +379,12 @@ static void test_report_and_all_clear(void **state)
     r = h_req(&srv, "GET", "/incidents/999999/report", agent, NULL, NULL);
     h_expect_problem(r, 404);
     h_free(r);
+    char report_path[64];
+    snprintf(report_path, sizeof report_path, "/incidents/%lld/report", id);
+    r = h_req(&srv, "GET", report_path, agent, NULL,
+              (const char *const[]){"Accept: application/pdf", NULL});
+    h_expect_problem(r, 406);
+    h_free(r);
     /* the same as CSV */
     char path[64];
     snprintf(path, sizeof path, "/incidents/%lld/report", id);
