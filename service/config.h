@@ -37,6 +37,12 @@ struct config {
     char metrics_token[129];
     char test_clock_file[512];
     int ring_threshold_s;
+    int incident_ack_minutes;
+    int notify_retry_minutes;
+    int notify_max_attempts;
+    int notify_claim_minutes;
+    long import_max_body;
+    int import_max_rows;
 };
 
 /** The process-wide configuration, filled by config_load. */

@@ -7,9 +7,12 @@
 #include "api/calendar.h"
 #include "api/followups.h"
 #include "api/calls.h"
+#include "api/customers.h"
 #include "api/health.h"
 #include "api/metrics.h"
 #include "api/reports.h"
+#include "api/incidents.h"
+#include "api/notifications.h"
 #include "api/tickets.h"
 #include "api/webhooks.h"
 #include "domain/roles.h"
@@ -33,6 +36,15 @@ static const char *const q_report_summary[] = {"from", "to", "group_by", NULL};
 #define CTI_SENDERS (ROLE_CTI | ROLE_ADMIN)
 #define EVENT_FLAGS (ROUTE_JSON_BODY | ROUTE_QUERY_TOKEN)
 #define ZAMMAD_FLAGS (ROUTE_JSON_BODY | ROUTE_FORM_BODY | ROUTE_QUERY_TOKEN)
+static const char *const q_customer_list[] = {"area", "street", "q", "phone", "tag", "limit",
+                                              "cursor", NULL};
+static const char *const q_incident_list[] = {"status", "limit", "cursor", NULL};
+static const char *const q_notification_list[] = {"round", "status", "limit", "cursor", NULL};
+static const char *const q_round[] = {"round", NULL};
+
+/* Customer data is for the roles that need it (信息保密): never cti or operations. */
+#define DIRECTORY ROLES_STAFF
+#define INCIDENT_READERS (ROLES_STAFF | ROLE_OPERATIONS)
 
 static const struct route routes[] = {
     {"GET", "/healthz", api_health_live, ROLE_OPEN, NULL, 0},
@@ -66,6 +78,30 @@ static const struct route routes[] = {
     {"GET", "/metrics", api_metrics_get, ROLE_ADMIN, NULL, ROUTE_SCRAPE_TOKEN},
     {"GET", "/reports/daily", api_reports_daily, ROLES_SUPERVISING, q_report_daily, 0},
     {"GET", "/reports/summary", api_reports_summary, ROLES_SUPERVISING, q_report_summary, 0},
+    {"POST", "/incidents", api_incidents_create, ROLES_STAFF, NULL, ROUTE_JSON_BODY},
+    {"GET", "/incidents", api_incidents_list, INCIDENT_READERS, q_incident_list, 0},
+    {"GET", "/incidents/{id}", api_incidents_get, INCIDENT_READERS, NULL, 0},
+    {"GET", "/incidents/{id}/events", api_incidents_events, INCIDENT_READERS, q_page, 0},
+    {"POST", "/incidents/{id}/transitions", api_incidents_transition, INCIDENT_READERS, NULL,
+     ROUTE_JSON_BODY},
+    {"POST", "/incidents/{id}/ack", api_incidents_ack, ROLE_OPERATIONS, NULL, 0},
+    {"POST", "/tickets/{id}/incident", api_incidents_from_ticket, ROLES_STAFF, NULL,
+     ROUTE_JSON_BODY},
+    {"POST", "/incidents/{id}/notifications", api_notifications_build, ROLES_STAFF, NULL,
+     ROUTE_JSON_BODY},
+    {"GET", "/incidents/{id}/notifications", api_notifications_list, DIRECTORY,
+     q_notification_list, 0},
+    {"POST", "/incidents/{id}/notifications/claim", api_notifications_claim, DIRECTORY, q_round,
+     0},
+    {"POST", "/incidents/{id}/notifications/{nid}/result", api_notifications_result, DIRECTORY,
+     NULL, ROUTE_JSON_BODY},
+    {"GET", "/incidents/{id}/report", api_incidents_report, DIRECTORY, NULL, 0},
+    {"POST", "/customers", api_customers_create, DIRECTORY, NULL, ROUTE_JSON_BODY},
+    {"GET", "/customers", api_customers_list, DIRECTORY, q_customer_list, 0},
+    {"GET", "/customers/{id}", api_customers_get, DIRECTORY, NULL, 0},
+    {"PATCH", "/customers/{id}", api_customers_patch, DIRECTORY, NULL, ROUTE_JSON_BODY},
+    {"POST", "/customers/import", api_customers_import, ROLES_SUPERVISING, NULL,
+     ROUTE_STREAM_BODY, &api_customers_import_stream},
 };
 
 const struct route *api_routes(size_t *n)

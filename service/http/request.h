@@ -26,6 +26,25 @@ typedef void (*http_handler)(struct http_request *req);
 #define ROUTE_FORM_BODY 2u /* ... or a form (application/x-www-form-urlencoded), as req->json */
 #define ROUTE_QUERY_TOKEN 4u /* the token may come as ?token= (PBX webhooks without headers) */
 #define ROUTE_SCRAPE_TOKEN 8u /* HOTLINE_METRICS_TOKEN is accepted too (monitoring reads) */
+#define ROUTE_STREAM_BODY 16u /* the body goes to route->stream piece by piece, never buffered */
+
+/**
+ * A route whose body is too large to hold (bulk imports): it is authenticated from the request
+ * head, then handed over as it arrives; the handler runs after the last byte and replies.
+ */
+struct route_stream {
+    const long *max_body;            /* this route's limit in bytes (larger: 413) */
+    const char *const *media_types;  /* accepted Content-Types, NULL-terminated (else 415) */
+    /** After routing and auth, before any body byte: set up req->stream_ctx, or reply to
+     *  refuse the request (the body is then not read). */
+    void (*open)(struct http_request *req);
+    /** Each piece of the body, in order. It must not reply: it keeps what went wrong in
+     *  req->stream_ctx for the handler, which replies after the last piece. */
+    void (*chunk)(struct http_request *req, const char *data, size_t len);
+    /** Always called once when the request ends, also when the client went away: free
+     *  req->stream_ctx and undo what was not finished. */
+    void (*close)(struct http_request *req);
+};
 
 /** A row of the router table. */
 struct route {
@@ -35,6 +54,7 @@ struct route {
     unsigned roles;                /* allowed role bits; ROLE_OPEN for none */
     const char *const *query;      /* accepted query parameters, NULL-terminated; NULL: none */
     unsigned flags;
+    const struct route_stream *stream; /* with ROUTE_STREAM_BODY */
 };
 
 struct http_reply {
@@ -70,6 +90,9 @@ struct http_request {
     size_t body_len, body_cap;
     bool body_too_large;
     json_t *json; /* the parsed body, owned */
+    void *stream_ctx;  /* a streamed body's state (route->stream) */
+    bool stream_open;  /* route->stream->open ran: close must run */
+    long stream_len;   /* bytes of a streamed body so far */
     struct http_auth auth;
     char request_id[72];
     int64_t start_us;

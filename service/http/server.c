@@ -40,6 +40,18 @@ static char *tls_cert_pem, *tls_key_pem;
 
 /* ---- edge checks (first call) ---------------------------------------------------------- */
 
+/* Some streamed route accepts n bytes (its own limit is checked once it is matched). */
+static bool streams_beyond(unsigned long long n)
+{
+    for (size_t i = 0; i < route_count; i++) {
+        const struct route *r = &route_table[i];
+        if ((r->flags & ROUTE_STREAM_BODY) && r->stream &&
+            n <= (unsigned long long)*r->stream->max_body)
+            return true;
+    }
+    return false;
+}
+
 static bool has_nul_escape(const char *raw)
 {
     for (const char *p = raw; (p = strchr(p, '%')) != NULL; p++)
@@ -156,11 +168,30 @@ static bool framing_ok(struct http_request *req, const char *version)
             http_reply_problem(req, PROBLEM_BAD_REQUEST, "Content-Length is not a number");
             return false;
         }
-        if (n > (unsigned long long)cfg.max_body) {
+        if (n > (unsigned long long)cfg.max_body && !streams_beyond(n)) {
             http_reply_problem(req, PROBLEM_TOO_LARGE, "the body may be at most %ld bytes",
                                cfg.max_body);
             return false;
         }
+    }
+    return true;
+}
+
+/* The body limit of the matched route: its own for a streamed body, else HOTLINE_MAX_BODY. */
+static long body_limit(const struct http_request *req)
+{
+    const struct route *r = req->route;
+    return r && (r->flags & ROUTE_STREAM_BODY) && r->stream ? *r->stream->max_body : cfg.max_body;
+}
+
+/* A declared length checked against the matched route's own limit. */
+static bool length_ok(struct http_request *req)
+{
+    const char *cl = http_header(req, MHD_HTTP_HEADER_CONTENT_LENGTH);
+    if (cl && strtoull(cl, NULL, 10) > (unsigned long long)body_limit(req)) {
+        http_reply_problem(req, PROBLEM_TOO_LARGE, "the body may be at most %ld bytes",
+                           body_limit(req));
+        return false;
     }
     return true;
 }
@@ -227,8 +258,27 @@ static bool is_form(const struct http_request *req)
            strncasecmp(ct, "application/x-www-form-urlencoded", 33) == 0;
 }
 
+static bool stream_media_type_ok(struct http_request *req)
+{
+    const char *ct = http_header(req, MHD_HTTP_HEADER_CONTENT_TYPE);
+    size_t len = ct ? strcspn(ct, "; \t") : 0;
+    const char *const *types = req->route->stream->media_types;
+    for (int i = 0; ct && types[i]; i++)
+        if (strlen(types[i]) == len && strncasecmp(ct, types[i], len) == 0)
+            return true;
+    char list[160] = "";
+    for (int i = 0; types[i]; i++) {
+        size_t used = strlen(list);
+        snprintf(list + used, sizeof list - used, "%s%s", i ? " or " : "", types[i]);
+    }
+    http_reply_problem(req, PROBLEM_MEDIA_TYPE, "send the body as Content-Type: %s", list);
+    return false;
+}
+
 static bool media_type_ok(struct http_request *req)
 {
+    if (req->route->flags & ROUTE_STREAM_BODY)
+        return true; /* checked after the token (stream_open) */
     if (!(req->route->flags & ROUTE_JSON_BODY))
         return true;
     const char *ct = http_header(req, MHD_HTTP_HEADER_CONTENT_TYPE);
@@ -314,8 +364,8 @@ static void route_or_reply(struct http_request *req, const char *url)
         http_add_header(req, "Allow", allow);
         return;
     }
-    if (query_ok(req))
-        media_type_ok(req);
+    if (query_ok(req) && media_type_ok(req))
+        length_ok(req);
 }
 
 static void first_call(struct http_request *req, const char *url, const char *version)
@@ -365,16 +415,45 @@ static bool parse_body(struct http_request *req)
     return true;
 }
 
+/* A streamed body is authorised from the head, before any of it is read. */
+static void stream_open(struct http_request *req)
+{
+    if (!auth_or_reply(req) || !stream_media_type_ok(req) || !length_ok(req))
+        return;
+    req->now = clock_now();
+    req->stream_open = true;
+    req->route->stream->open(req);
+}
+
+static void stream_chunk(struct http_request *req, const char *data, size_t len)
+{
+    if (req->body_too_large)
+        return;
+    req->stream_len += (long)len;
+    if (req->stream_len > body_limit(req)) {
+        req->body_too_large = true;
+        return;
+    }
+    req->route->stream->chunk(req, data, len);
+}
+
+static bool is_stream(const struct http_request *req)
+{
+    return req->route && (req->route->flags & ROUTE_STREAM_BODY) && req->route->stream;
+}
+
 static void final_call(struct http_request *req)
 {
     if (req->body_too_large) {
         http_reply_problem(req, PROBLEM_TOO_LARGE, "the body may be at most %ld bytes",
-                           cfg.max_body);
+                           body_limit(req));
         return;
     }
-    if (!auth_or_reply(req) || !parse_body(req))
-        return;
-    req->now = clock_now();
+    if (!is_stream(req)) {
+        if (!auth_or_reply(req) || !parse_body(req))
+            return;
+        req->now = clock_now();
+    }
     req->route->handler(req);
     if (!req->replied) {
         log_msg(LOG_ERROR, "BUG: handler for %s %s sent no reply", req->route->method,
@@ -456,10 +535,14 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         req->path = strdup(url ? url : "");
         set_request_id(req);
         first_call(req, url, version);
+        if (!req->replied && is_stream(req))
+            stream_open(req);
         return req->replied ? send_reply(req) : MHD_YES;
     }
     if (*upload_data_size) {
-        if (!req->replied)
+        if (!req->replied && is_stream(req))
+            stream_chunk(req, upload_data, *upload_data_size);
+        else if (!req->replied)
             append_body(req, upload_data, *upload_data_size);
         *upload_data_size = 0;
         return MHD_YES;
@@ -508,6 +591,8 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
         log_request(req);
     if (observer && req->phase != PHASE_NEW)
         observer(req->route, req->reply.status, clock_mono_us() - req->start_us);
+    if (req->stream_open)
+        req->route->stream->close(req);
     json_decref(req->json);
     free(req->body);
     free(req->reply.body);

@@ -16,6 +16,7 @@
 #include "jobs/deadlines.h"
 #include "jobs/followups.h"
 #include "jobs/outbox.h"
+#include "jobs/incidents.h"
 #include "log.h"
 #include "store/idempotency.h"
 
@@ -32,6 +33,8 @@ static const struct job_task sweeper_tasks[] = {
     {"ticket_deadlines", jobs_ticket_deadlines},
     {"followups_overdue", jobs_followups_overdue},
     {"idempotency_expiry", expire_idempotency_keys},
+    {"incident_acks", jobs_incident_acks},
+    {"incident_relays", jobs_incident_relays},
 };
 
 static const struct job_task outbox_tasks[] = {

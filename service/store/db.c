@@ -29,6 +29,8 @@ struct db {
     bool used; /* the connection has run a statement since it was opened */
     bool connected_before; /* for counting reconnects */
     int64_t use_start_us;  /* when the running statement started (metrics) */
+    int timeout_ms; /* 0: cfg.db_timeout_ms */
+    int tx_timeout_ms; /* for the open transaction only (db_set_local_timeout) */
 };
 
 /* Shared by every thread: while the server is unreachable or silent, one thread at a time
@@ -119,6 +121,7 @@ static void drop(struct db *db)
     }
     memset(db->prepared, 0, sizeof db->prepared);
     db->in_tx = false;
+    db->tx_timeout_ms = 0;
     db->used = false;
 }
 
@@ -246,9 +249,16 @@ static void log_failure(struct db *db, PGresult *res, enum db_status s)
 }
 
 /* Wait for the statement's last result within the deadline; drops the connection on timeout. */
+static int timeout_of(const struct db *db)
+{
+    if (db->in_tx && db->tx_timeout_ms)
+        return db->tx_timeout_ms;
+    return db->timeout_ms ? db->timeout_ms : cfg.db_timeout_ms;
+}
+
 static enum db_status await_result(struct db *db, PGresult **out)
 {
-    int64_t deadline = clock_mono_us() + (int64_t)cfg.db_timeout_ms * 1000;
+    int64_t deadline = clock_mono_us() + (int64_t)timeout_of(db) * 1000;
     PGresult *last = NULL;
     for (;;) {
         while (PQisBusy(db->conn)) {
@@ -261,7 +271,7 @@ static enum db_status await_result(struct db *db, PGresult **out)
                 atomic_fetch_add(&st_failures[DB_TIMEOUT], 1);
                 breaker_trip();
                 log_msg(LOG_WARN, "database statement timed out after %d ms; connection dropped",
-                        cfg.db_timeout_ms);
+                        timeout_of(db));
                 drop(db);
                 return DB_TIMEOUT;
             }
@@ -421,6 +431,7 @@ enum db_status db_transaction(struct db *db, db_tx_fn fn, void *ctx)
                 simple(db, "ROLLBACK");
             }
             db->in_tx = false;
+            db->tx_timeout_ms = 0;
             if (s == DB_OK)
                 return DB_OK;
         }
@@ -442,6 +453,118 @@ enum db_status db_transaction(struct db *db, db_tx_fn fn, void *ctx)
 enum db_status db_atomically(struct db *db, db_tx_fn fn, void *ctx)
 {
     return db->in_tx ? fn(db, ctx) : db_transaction(db, fn, ctx);
+}
+
+void db_set_timeout(struct db *db, int ms)
+{
+    db->timeout_ms = ms;
+}
+
+static enum db_status server_timeout(struct db *db, int ms)
+{
+    char sql[96];
+    snprintf(sql, sizeof sql, "SET LOCAL statement_timeout = %d", ms > 500 ? ms - 250 : ms);
+    return simple(db, sql);
+}
+
+enum db_status db_set_local_timeout(struct db *db, int ms)
+{
+    if (!db->in_tx)
+        return DB_ERROR; /* our bug: SET LOCAL outside a transaction does nothing */
+    enum db_status s = server_timeout(db, ms);
+    if (s == DB_OK)
+        db->tx_timeout_ms = ms;
+    return s;
+}
+
+enum db_status db_begin(struct db *db)
+{
+    enum db_status s = simple(db, "BEGIN");
+    if (s == DB_OK && db->timeout_ms) {
+        s = server_timeout(db, db->timeout_ms);
+        if (s != DB_OK && db->conn)
+            simple(db, "ROLLBACK");
+    }
+    db->in_tx = s == DB_OK;
+    return s;
+}
+
+enum db_status db_end(struct db *db, bool commit)
+{
+    if (!db->in_tx)
+        return DB_OK;
+    enum db_status s = DB_UNAVAILABLE;
+    if (db->conn && PQstatus(db->conn) == CONNECTION_OK)
+        s = simple(db, commit ? "COMMIT" : "ROLLBACK");
+    db->in_tx = false;
+    db->tx_timeout_ms = 0;
+    return s;
+}
+
+enum db_status db_copy_begin(struct db *db, const char *sql)
+{
+    enum db_status s = begin_use(db);
+    if (s != DB_OK)
+        return s;
+    if (!PQsendQuery(db->conn, sql))
+        return end_use(db, DB_UNAVAILABLE);
+    int64_t deadline = clock_mono_us() + (int64_t)timeout_of(db) * 1000;
+    while (PQisBusy(db->conn) && clock_mono_us() < deadline) {
+        struct pollfd p = {.fd = PQsocket(db->conn), .events = POLLIN};
+        if (poll(&p, 1, 100) < 0 || PQconsumeInput(db->conn) == 0)
+            break;
+    }
+    PGresult *res = PQisBusy(db->conn) ? NULL : PQgetResult(db->conn);
+    if (res && PQresultStatus(res) == PGRES_COPY_IN) {
+        PQclear(res);
+        return end_use(db, DB_OK);
+    }
+    if (!res) {
+        atomic_fetch_add(&st_timeouts, 1);
+        drop(db);
+        return end_use(db, DB_TIMEOUT);
+    }
+    /* refused: report why, and read on until the connection is idle again */
+    s = classify(db, res);
+    if (s == DB_OK)
+        s = DB_ERROR; /* not a COPY statement: our bug */
+    atomic_fetch_add(&st_errors, 1);
+    log_failure(db, res, s);
+    PQclear(res);
+    while ((res = PQgetResult(db->conn)) != NULL)
+        PQclear(res);
+    return end_use(db, s);
+}
+
+enum db_status db_copy_put(struct db *db, const char *data, size_t len)
+{
+    if (!db->conn)
+        return DB_UNAVAILABLE;
+    while (len > 0) {
+        int n = len > (1 << 20) ? 1 << 20 : (int)len;
+        if (PQputCopyData(db->conn, data, n) != 1)
+            return DB_UNAVAILABLE;
+        data += n;
+        len -= (size_t)n;
+    }
+    return DB_OK;
+}
+
+enum db_status db_copy_end(struct db *db, const char *abort_reason, long *rows)
+{
+    if (!db->conn)
+        return DB_UNAVAILABLE;
+    enum db_status s = begin_use(db);
+    if (s != DB_OK)
+        return s;
+    if (PQputCopyEnd(db->conn, abort_reason) != 1)
+        return end_use(db, DB_UNAVAILABLE);
+    PGresult *res = NULL;
+    s = await_result(db, &res);
+    if (s == DB_OK && rows)
+        *rows = strtol(PQcmdTuples(res), NULL, 10);
+    PQclear(res);
+    return end_use(db, s);
 }
 
 bool db_in_transaction(const struct db *db)

@@ -11,6 +11,7 @@
 
 #include <libpq-fe.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "util/histo.h"
@@ -93,6 +94,40 @@ enum db_status db_transaction(struct db *db, db_tx_fn fn, void *ctx);
  * Store operations of several statements use this so they compose with an outer transaction.
  */
 enum db_status db_atomically(struct db *db, db_tx_fn fn, void *ctx);
+
+/**
+ * A longer deadline than HOTLINE_DB_TIMEOUT_MS for this handle's statements, client and server
+ * side (bulk work on a handle of its own); 0 restores the default.
+ */
+void db_set_timeout(struct db *db, int ms);
+
+/**
+ * Inside a transaction: give its statements up to ms (client deadline and the server's
+ * statement_timeout) until it ends — for one bulk statement among quick ones.
+ */
+enum db_status db_set_local_timeout(struct db *db, int ms);
+
+/**
+ * BEGIN on a handle kept across calls (a streamed request's own handle), ended by db_end.
+ * Unlike db_transaction nothing is retried: the caller decides.
+ */
+enum db_status db_begin(struct db *db);
+
+/** COMMIT (commit true) or ROLLBACK what db_begin opened; nothing when none is open. */
+enum db_status db_end(struct db *db, bool commit);
+
+/** Start COPY ... FROM STDIN (sql, no parameters); rows follow with db_copy_put. */
+enum db_status db_copy_begin(struct db *db, const char *sql);
+
+/** Send COPY data (text format, whole rows or not). */
+enum db_status db_copy_put(struct db *db, const char *data, size_t len);
+
+/**
+ * End the COPY and wait for its outcome.
+ * @param abort_reason non-NULL: abandon it (the statement fails)
+ * @param[out] rows rows copied (may be NULL)
+ */
+enum db_status db_copy_end(struct db *db, const char *abort_reason, long *rows);
 
 /** True while inside db_transaction. */
 bool db_in_transaction(const struct db *db);

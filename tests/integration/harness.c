@@ -231,14 +231,21 @@ static size_t on_data(char *ptr, size_t size, size_t n, void *arg)
     return add;
 }
 
+static __thread CURL *thread_handle;
+
 static CURL *thread_curl(void)
 {
-    static __thread CURL *c;
-    if (!c)
-        c = curl_easy_init();
+    if (!thread_handle)
+        thread_handle = curl_easy_init();
     else
-        curl_easy_reset(c);
-    return c;
+        curl_easy_reset(thread_handle);
+    return thread_handle;
+}
+
+void h_thread_done(void)
+{
+    curl_easy_cleanup(thread_handle);
+    thread_handle = NULL;
 }
 
 struct h_resp *h_req(struct hs *s, const char *method, const char *path, const char *token,

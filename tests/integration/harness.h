@@ -66,6 +66,9 @@ struct h_resp {
 struct h_resp *h_req(struct hs *s, const char *method, const char *path, const char *token,
                      const char *body, const char *const *headers);
 
+/** Free the calling thread's HTTP handle (a test's own threads call it before they end). */
+void h_thread_done(void);
+
 /** printf-style path. */
 struct h_resp *h_get(struct hs *s, const char *token, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));

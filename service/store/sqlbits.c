@@ -1,0 +1,75 @@
+/**
+ * @file sqlbits.c
+ * @brief See sqlbits.h.
+ */
+#include "store/sqlbits.h"
+
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum db_status sql_collect_page(PGresult *res, int limit, struct page *out)
+{
+    int rows = PQntuples(res);
+    out->more = rows > limit;
+    out->count = out->more ? limit : rows;
+    struct strbuf items;
+    strbuf_init(&items);
+    strbuf_puts(&items, "[");
+    for (int i = 0; i < out->count; i++) {
+        if (i)
+            strbuf_puts(&items, ",");
+        strbuf_puts(&items, db_get(res, i, "json"));
+        out->last_key = db_get_i64(res, i, "id");
+    }
+    strbuf_puts(&items, "]");
+    PQclear(res);
+    out->items = strbuf_steal(&items, NULL);
+    return out->items ? DB_OK : DB_ERROR;
+}
+
+void sql_text_array(struct strbuf *sb, const char *const *items, int n)
+{
+    strbuf_puts(sb, "{");
+    for (int i = 0; i < n; i++) {
+        strbuf_puts(sb, i ? ",\"" : "\"");
+        for (const char *p = items[i]; *p; p++) {
+            if (*p == '"' || *p == '\\')
+                strbuf_append(sb, "\\", 1);
+            strbuf_append(sb, p, 1);
+        }
+        strbuf_puts(sb, "\"");
+    }
+    strbuf_puts(sb, "}");
+}
+
+void sql_int_array(struct strbuf *sb, const int64_t *items, int n)
+{
+    strbuf_puts(sb, "{");
+    for (int i = 0; i < n; i++)
+        strbuf_printf(sb, "%s%" PRId64, i ? "," : "", items[i]);
+    strbuf_puts(sb, "}");
+}
+
+const char *sql_opt_time(bool has, hl_time t, char *buf)
+{
+    if (!has)
+        return NULL;
+    tf_format_rfc3339(t, 0, buf, 48);
+    return buf;
+}
+
+enum db_status sql_single_json(PGresult *res, enum db_status s, char **json, int *version)
+{
+    if (s != DB_OK)
+        return s;
+    if (PQntuples(res) == 0) {
+        PQclear(res);
+        return DB_NOT_FOUND;
+    }
+    *json = strdup(db_get(res, 0, "json"));
+    if (version)
+        *version = (int)db_get_i64(res, 0, "version");
+    PQclear(res);
+    return *json ? DB_OK : DB_ERROR;
+}
