@@ -89,6 +89,7 @@ struct http_request {
     char *body;
     size_t body_len, body_cap;
     bool body_too_large;
+    long long received; /* body bytes received so far */
     json_t *json; /* the parsed body, owned */
     void *stream_ctx;  /* a streamed body's state (route->stream) */
     bool stream_open;  /* route->stream->open ran: close must run */

@@ -29,6 +29,11 @@
 
 enum phase { PHASE_NEW, PHASE_BODY };
 
+/* An oversized body up to this size is read and dropped, so the client finishes sending and
+ * reads the 413 instead of a connection reset; beyond it the answer comes at once and the
+ * connection closes. */
+#define DRAIN_MAX (8LL << 20)
+
 static struct MHD_Daemon *daemon_handle;
 static const struct route *route_table;
 static size_t route_count;
@@ -169,6 +174,10 @@ static bool framing_ok(struct http_request *req, const char *version)
             return false;
         }
         if (n > (unsigned long long)cfg.max_body && !streams_beyond(n)) {
+            if (n <= DRAIN_MAX) {
+                req->body_too_large = true; /* read and dropped; 413 once it is in */
+                return true;
+            }
             http_reply_problem(req, PROBLEM_TOO_LARGE, "the body may be at most %ld bytes",
                                cfg.max_body);
             return false;
@@ -540,6 +549,14 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         return req->replied ? send_reply(req) : MHD_YES;
     }
     if (*upload_data_size) {
+        req->received += *upload_data_size;
+        if (!req->replied && req->body_too_large && req->received > DRAIN_MAX) {
+            /* too much to drain: answer now, and the connection closes under the upload */
+            *upload_data_size = 0;
+            http_reply_problem(req, PROBLEM_TOO_LARGE, "the body may be at most %ld bytes",
+                               body_limit(req));
+            return send_reply(req);
+        }
         if (!req->replied && is_stream(req))
             stream_chunk(req, upload_data, *upload_data_size);
         else if (!req->replied)
