@@ -87,12 +87,17 @@ static bool connect_poll(PGconn *c, int64_t deadline, char *why, size_t whylen)
 
 PGconn *db_connect_raw(char *err, size_t errlen)
 {
+    return db_connect_as("hotlined", err, errlen);
+}
+
+PGconn *db_connect_as(const char *application_name, char *err, size_t errlen)
+{
     char options[256], seconds[16];
     conn_options(options, sizeof options);
     snprintf(seconds, sizeof seconds, "%d", cfg.db_timeout_ms / 1000 + 2); /* a backstop only */
     const char *keys[] = {"dbname", "application_name", "connect_timeout", "options",
                           "keepalives", "keepalives_idle", NULL};
-    const char *vals[] = {cfg.database_url, "hotlined", seconds, options, "1", "10", NULL};
+    const char *vals[] = {cfg.database_url, application_name, seconds, options, "1", "10", NULL};
     int64_t deadline = clock_mono_us() + (int64_t)cfg.db_timeout_ms * 1000;
     PGconn *c = PQconnectStartParams(keys, vals, 1);
     char why[128] = "";
@@ -570,6 +575,11 @@ enum db_status db_copy_end(struct db *db, const char *abort_reason, long *rows)
 bool db_in_transaction(const struct db *db)
 {
     return db->in_tx;
+}
+
+PGconn *db_pgconn(struct db *db)
+{
+    return db->conn;
 }
 
 void db_stats_get(struct db_stats *out)

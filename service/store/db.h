@@ -147,4 +147,13 @@ int64_t db_get_i64(const PGresult *res, int row, const char *col);
 /** Open a standalone connection with the process settings (for migrate and CLI tools). */
 PGconn *db_connect_raw(char *err, size_t errlen);
 
+/** db_connect_raw under another application_name (how pg_stat_activity tells it apart). */
+PGconn *db_connect_as(const char *application_name, char *err, size_t errlen);
+
+/**
+ * The handle's connection (borrowed; NULL when not connected), for what the statement API does
+ * not cover: waiting for notifications after LISTEN.
+ */
+PGconn *db_pgconn(struct db *db);
+
 #endif
