@@ -20,6 +20,9 @@
 #define DB_MAX_STMTS 512
 #define RECONNECT_PAUSE_US 250000 /* after a failed connect, answer 503 at once for this long */
 #define TX_RETRIES 4
+/* A connection idle longer than this is checked before use (one extra recv), so one closed by
+ * a database restart is replaced before a statement fails on it; a busy one is not. */
+#define PROBE_AFTER_IDLE_US 1000000
 
 struct db {
     PGconn *conn;
@@ -31,6 +34,7 @@ struct db {
     int64_t use_start_us;  /* when the running statement started (metrics) */
     int timeout_ms; /* 0: cfg.db_timeout_ms */
     int tx_timeout_ms; /* for the open transaction only (db_set_local_timeout) */
+    int64_t last_ok_us;    /* when a statement last succeeded on it */
 };
 
 /* Shared by every thread: while the server is unreachable or silent, one thread at a time
@@ -183,7 +187,8 @@ static bool breaker_allows(void)
 /* Make sure db->conn is open and not closed by the server since last use. */
 static enum db_status ensure_connected(struct db *db)
 {
-    if (db->conn && (PQconsumeInput(db->conn) == 0 || PQstatus(db->conn) != CONNECTION_OK)) {
+    if (db->conn && clock_mono_us() - db->last_ok_us > PROBE_AFTER_IDLE_US &&
+        (PQconsumeInput(db->conn) == 0 || PQstatus(db->conn) != CONNECTION_OK)) {
         if (db->in_tx)
             return DB_UNAVAILABLE;
         drop(db);
@@ -358,8 +363,10 @@ static enum db_status end_use(struct db *db, enum db_status s)
 {
     histo_observe(&st_statement_time, clock_mono_us() - db->use_start_us);
     atomic_fetch_sub(&st_in_use, 1);
-    if (s == DB_OK)
+    if (s == DB_OK) {
         db->used = true;
+        db->last_ok_us = clock_mono_us();
+    }
     return s;
 }
 
