@@ -9,6 +9,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <inttypes.h>
+#include <malloc.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
 #include <poll.h>
@@ -40,6 +41,7 @@ static const struct route *route_table;
 static size_t route_count;
 static http_observer observer;
 static atomic_long in_flight;
+static atomic_ulong completed;
 static atomic_ulong request_seq;
 static char id_prefix[17];
 static char *tls_cert_pem, *tls_key_pem;
@@ -628,6 +630,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
     free(req);
     *con_cls = NULL;
     atomic_fetch_sub(&in_flight, 1);
+    atomic_fetch_add(&completed, 1);
 }
 
 static void on_mhd_log(void *cls, const char *fmt, va_list ap)
@@ -752,13 +755,32 @@ static bool open_listener(const struct sockaddr_storage *addr, char *err, size_t
     return accept_wake >= 0;
 }
 
+/* After a burst, glibc keeps the memory the worker threads freed (connection pools, request
+ * contexts) in their arenas; once the server has been quiet for a second, give it back, so an
+ * idle hotlined returns to its idle size. Called every second from the accept thread. */
+static void trim_when_quiet(void)
+{
+    static unsigned long last_tick = 0, trimmed_at = 0;
+    unsigned long c = atomic_load(&completed);
+    if (c == last_tick && c != trimmed_at && atomic_load(&in_flight) == 0) {
+        malloc_trim(0);
+        trimmed_at = c;
+    }
+    last_tick = c;
+}
+
 static void *accept_loop(void *arg)
 {
     (void)arg;
     struct pollfd p[2] = {{.fd = listen_fd, .events = POLLIN}, {.fd = accept_wake, .events = POLLIN}};
     for (;;) {
-        if (poll(p, 2, -1) < 0 && errno != EINTR)
+        int r = poll(p, 2, 1000);
+        if (r < 0 && errno != EINTR)
             break;
+        if (r == 0) {
+            trim_when_quiet();
+            continue;
+        }
         if (p[1].revents)
             break;
         for (;;) {
