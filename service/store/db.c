@@ -23,6 +23,8 @@
 /* A connection idle longer than this is checked before use (one extra recv), so one closed by
  * a database restart is replaced before a statement fails on it; a busy one is not. */
 #define PROBE_AFTER_IDLE_US 1000000
+/* Distinct texts of run-time SQL (list filters, BEGIN/COMMIT) prepared per connection. */
+#define DB_DYN_STMTS 64
 
 struct db {
     PGconn *conn;
@@ -35,6 +37,11 @@ struct db {
     int timeout_ms; /* 0: cfg.db_timeout_ms */
     int tx_timeout_ms; /* for the open transaction only (db_set_local_timeout) */
     int64_t last_ok_us;    /* when a statement last succeeded on it */
+    int ndyn;
+    struct {
+        uint64_t hash;
+        char *sql; /* owned */
+    } dyn[DB_DYN_STMTS];
 };
 
 /* Shared by every thread: while the server is unreachable or silent, one thread at a time
@@ -129,6 +136,9 @@ static void drop(struct db *db)
         atomic_fetch_sub(&st_open, 1);
     }
     memset(db->prepared, 0, sizeof db->prepared);
+    for (int i = 0; i < db->ndyn; i++)
+        free(db->dyn[i].sql);
+    db->ndyn = 0;
     db->in_tx = false;
     db->tx_timeout_ms = 0;
     db->used = false;
@@ -404,6 +414,71 @@ enum db_status db_exec_sql(struct db *db, const char *sql, int nparams,
     return end_use(db, s);
 }
 
+static uint64_t fnv1a(const char *s)
+{
+    uint64_t h = 1469598103934665603ULL;
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+    return h;
+}
+
+/* The name of sql prepared on this connection ("d<n>"), preparing it first if needed.
+ * @return DB_OK with name set; DB_NOT_FOUND when the table is full (run it unprepared) */
+static enum db_status prepare_dynamic(struct db *db, const char *sql, int nparams, char *name,
+                                      size_t n)
+{
+    uint64_t h = fnv1a(sql);
+    for (int i = 0; i < db->ndyn; i++)
+        if (db->dyn[i].hash == h && strcmp(db->dyn[i].sql, sql) == 0) {
+            snprintf(name, n, "d%d", i);
+            return DB_OK;
+        }
+    if (db->ndyn == DB_DYN_STMTS)
+        return DB_NOT_FOUND;
+    char *copy = strdup(sql);
+    if (!copy)
+        return DB_NOT_FOUND;
+    snprintf(name, n, "d%d", db->ndyn);
+    if (!PQsendPrepare(db->conn, name, sql, nparams, NULL)) {
+        free(copy);
+        return DB_UNAVAILABLE;
+    }
+    PGresult *res = NULL;
+    enum db_status s = await_result(db, &res);
+    PQclear(res);
+    if (s != DB_OK || !db->conn) {
+        free(copy);
+        return s;
+    }
+    db->dyn[db->ndyn].hash = h;
+    db->dyn[db->ndyn].sql = copy;
+    db->ndyn++;
+    return DB_OK;
+}
+
+enum db_status db_exec_dynamic(struct db *db, const char *sql, int nparams,
+                               const char *const *params, PGresult **out)
+{
+    *out = NULL;
+    enum db_status s = begin_use(db);
+    if (s != DB_OK)
+        return s;
+    char name[16];
+    s = prepare_dynamic(db, sql, nparams, name, sizeof name);
+    if (s == DB_NOT_FOUND) {
+        s = PQsendQueryParams(db->conn, sql, nparams, NULL, params, NULL, NULL, 0)
+                ? await_result(db, out)
+                : DB_UNAVAILABLE;
+    } else if (s == DB_OK) {
+        s = PQsendQueryPrepared(db->conn, name, nparams, params, NULL, NULL, 0)
+                ? await_result(db, out)
+                : DB_UNAVAILABLE;
+    }
+    if (s == DB_UNAVAILABLE && db->conn && !db->in_tx)
+        drop(db);
+    return end_use(db, s);
+}
+
 enum db_status db_run(struct db *db, struct db_stmt *stmt, const char *const *params)
 {
     PGresult *res = NULL;
@@ -415,7 +490,7 @@ enum db_status db_run(struct db *db, struct db_stmt *stmt, const char *const *pa
 static enum db_status simple(struct db *db, const char *sql)
 {
     PGresult *res = NULL;
-    enum db_status s = db_exec_sql(db, sql, 0, NULL, &res);
+    enum db_status s = db_exec_dynamic(db, sql, 0, NULL, &res);
     PQclear(res);
     return s;
 }

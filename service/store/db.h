@@ -76,6 +76,14 @@ enum db_status db_exec(struct db *db, struct db_stmt *stmt, const char *const *p
 enum db_status db_exec_sql(struct db *db, const char *sql, int nparams,
                            const char *const *params, PGresult **out);
 
+/**
+ * Run SQL built at run time from a few shapes (a list's optional filters): each distinct text
+ * is prepared once per connection, like a DB_STMT, up to 64 texts (then run unprepared). Never
+ * put values in the text: parameters only.
+ */
+enum db_status db_exec_dynamic(struct db *db, const char *sql, int nparams,
+                               const char *const *params, PGresult **out);
+
 /** Run a statement whose result is ignored. */
 enum db_status db_run(struct db *db, struct db_stmt *stmt, const char *const *params);
 
