@@ -9,10 +9,13 @@
 #
 # Environment (all optional):
 #   BENCH_TICKETS=100000      tickets to load (1000000, 10000000 on request)
-#   BENCH_SECONDS=8           length of each measured run
+#   BENCH_SECONDS=8           seconds each side is measured per scenario and concurrency
+#   BENCH_ROUNDS=2            ... split into this many alternating rounds
 #   BENCH_CONCURRENCY="1 16 64"
 #   BENCH_SCENARIOS="post get list mixed"
 #   BENCH_THREADS=16          HOTLINE_THREADS for hotlined (= its database connections)
+#   BENCH_THREAD_SWEEP="4 16 64"  HOTLINE_THREADS values to compare on POST/GET at c=16 and 64
+#                             (BENCH_SWEEP_SECONDS=4 each; empty: no sweep)
 #   BENCH_LOG_LEVEL=info      HOTLINE_LOG_LEVEL (info: one access-log line per request, as in
 #                             production; the log goes to a file)
 #   BENCH_SHARED_BUFFERS=256MB
@@ -26,6 +29,9 @@ bench=$root/tests/bench
 bin=${BENCH_BIN:-$root/build/hotlined}
 tickets=${BENCH_TICKETS:-100000}
 secs=${BENCH_SECONDS:-8}
+rounds=${BENCH_ROUNDS:-2}
+sweep=${BENCH_THREAD_SWEEP-"4 16 64"}
+sweep_secs=${BENCH_SWEEP_SECONDS:-4}
 concurrency=${BENCH_CONCURRENCY:-"1 16 64"}
 scenarios=${BENCH_SCENARIOS:-"post get list mixed"}
 threads=${BENCH_THREADS:-16}
@@ -110,7 +116,7 @@ mb() { awk -v k="$1" 'BEGIN { printf "%.1f", k / 1024 }'; }
 start_hotlined() {
   rm -f "$tmp/port"
   HOTLINE_LISTEN=127.0.0.1:0 HOTLINE_PORT_FILE="$tmp/port" HOTLINE_THREADS=$threads \
-    HOTLINE_LOG_LEVEL=$log_level HOTLINE_CONNECTION_TIMEOUT=60 \
+    HOTLINE_LOG_LEVEL=$log_level \
     "$bin" serve >>"$tmp/hotlined.log" 2>&1 &
   pid=$!
   for _ in $(seq 1 100); do [[ -s "$tmp/port" ]] && break; sleep 0.1; done
@@ -128,14 +134,28 @@ export BENCH_DIR=$bench BENCH_TOKEN=$token BENCH_MAX_ID=$max_id BENCH_CALLERS=$c
   BENCH_AGENT=$agent BENCH_DELAY_MS=0
 
 # wrk NAME SCRIPT CONNECTIONS SECONDS → $tmp/NAME.wrk ("key=value ..."); sets w_* variables
+# CPU time (user + system, clock ticks) hotlined has used so far
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$pid/stat"; }
+log_lines() { wc -l <"$tmp/hotlined.log"; }
+
 run_wrk() {
-  local name=$1 script=$2 c=$3 s=$4 t=$(($3 < 2 ? $3 : 2))
+  local name=$1 script=$2 c=$3 s=$4 t=$(($3 < 2 ? $3 : 2)) c0 c1
+  c0=$(cpu_ticks)
   BENCH_OUT="$tmp/$name.wrk" wrk -t "$t" -c "$c" -d "${s}s" --timeout 10s \
     -s "$bench/wrk/$script" "$url" >"$tmp/$name.wrk.log" 2>&1 || true
-  w_rps=0 w_p50_ms=0 w_p99_ms=0 w_requests=0 w_status_errors=0 w_socket_errors=0
+  c1=$(cpu_ticks)
+  w_rps=0 w_p50_ms=0 w_p99_ms=0 w_requests=0 w_status_errors=0 w_socket_errors=0 w_cpu_us=0
   [[ -s "$tmp/$name.wrk" ]] || { note "wrk $name failed: $(tail -3 "$tmp/$name.wrk.log")"; return; }
   local kv
   for kv in $(cat "$tmp/$name.wrk"); do printf -v "w_${kv%%=*}" '%s' "${kv#*=}"; done
+  w_cpu_us=$(awk -v t=$((c1 - c0)) -v hz="$(getconf CLK_TCK)" -v n="$w_requests" \
+    'BEGIN { printf "%.0f", (n > 0 ? t * 1e6 / hz / n : 0) }')
+}
+
+# p50 and p99 of the duration_ms of access-log lines FROM..TO (hotlined's own view of latency)
+server_percentiles() {
+  sed -n "$(($1 + 1)),$2p" "$tmp/hotlined.log" | grep -o '"duration_ms":[0-9.]*' | cut -d: -f2 |
+    sort -n | awk '{ a[NR] = $1 } END { if (NR) printf "%.3f %.3f", a[int(NR * 0.5) + 1], a[int(NR * 0.99) + 1]; else print "0 0" }'
 }
 
 pgb_vars=(-D hash="$hash" -D agent="$agent" -D at="$(date -u +%FT%TZ)" -D class=hard
@@ -192,7 +212,7 @@ prepare_pgbench_scripts() {
 
 results_rows=()
 sql_rows=()
-declare -A peak p50_c1
+declare -A peak p50_c1 pgtps
 
 verify_same_sql() { # scenario
   local sc=$1 w
@@ -230,22 +250,57 @@ verify_same_sql() { # scenario
   fi
 }
 
+# One scenario at one concurrency: `rounds` alternating halves (hotlined then pgbench, then
+# pgbench then hotlined, ...) so a burst of load from the machine's other users falls on both
+# sides. Sets w_rps (mean), w_p50_ms (mean), w_p99_ms (worst round), p_tps, p_lat_ms, errors.
+measure_pair() {
+  local sc=$1 c=$2 r s_each h_rps=0 h_p50=0 h_p99=0 h_err=0 h_cpu=0 pg_tps=0 pg_lat=0 pg_failed=0
+  s_each=$(( secs / rounds > 2 ? secs / rounds : 2 ))
+  hwm_reset
+  for ((r = 1; r <= rounds; r++)); do
+    local order="h p"
+    (( r % 2 == 0 )) && order="p h"
+    for side in $order; do
+      if [[ $side == h ]]; then
+        run_wrk "$sc-c$c-r$r-hotlined" "${wrk_script[$sc]}" "$c" "$s_each"
+        h_rps=$(awk -v a="$h_rps" -v b="$w_rps" 'BEGIN { print a + b }')
+        h_p50=$(awk -v a="$h_p50" -v b="$w_p50_ms" 'BEGIN { print a + b }')
+        h_p99=$(awk -v a="$h_p99" -v b="$w_p99_ms" 'BEGIN { print (b > a) ? b : a }')
+        h_err=$((h_err + w_status_errors + w_socket_errors))
+        h_cpu=$(awk -v a="$h_cpu" -v b="$w_cpu_us" 'BEGIN { print a + b }')
+      else
+        # shellcheck disable=SC2086
+        run_pgbench "$sc-c$c-r$r-pgbench" "$c" "$s_each" ${pgb_scripts[$sc]}
+        pg_tps=$(awk -v a="$pg_tps" -v b="$p_tps" 'BEGIN { print a + b }')
+        pg_lat=$(awk -v a="$pg_lat" -v b="$p_lat_ms" 'BEGIN { print a + b }')
+        pg_failed=$((pg_failed + p_failed))
+      fi
+    done
+  done
+  rss_load=$(hwm_kb)
+  w_rps=$(awk -v a="$h_rps" -v n="$rounds" 'BEGIN { printf "%.1f", a / n }')
+  w_p50_ms=$(awk -v a="$h_p50" -v n="$rounds" 'BEGIN { printf "%.3f", a / n }')
+  w_p99_ms=$h_p99
+  w_status_errors=$h_err w_socket_errors=0
+  w_cpu_us=$(awk -v a="$h_cpu" -v n="$rounds" 'BEGIN { printf "%.0f", a / n }')
+  p_tps=$(awk -v a="$pg_tps" -v n="$rounds" 'BEGIN { printf "%.1f", a / n }')
+  p_lat_ms=$(awk -v a="$pg_lat" -v n="$rounds" 'BEGIN { printf "%.3f", a / n }')
+  p_failed=$pg_failed
+}
+
 for sc in $scenarios; do
   note "== $sc: ${label[$sc]}"
   verify_same_sql "$sc"
   for c in $concurrency; do
-    hwm_reset
-    run_wrk "$sc-c$c-hotlined" "${wrk_script[$sc]}" "$c" "$secs"
-    rss_load=$(hwm_kb)
-    # shellcheck disable=SC2086
-    run_pgbench "$sc-c$c-pgbench" "$c" "$secs" ${pgb_scripts[$sc]}
+    measure_pair "$sc" "$c"
     ratio=$(awk -v h="$w_rps" -v p="$p_tps" 'BEGIN { printf "%.2f", (p > 0 ? h / p : 0) }')
     ok=$(awk -v r="$ratio" -v t="${target[$sc]}" 'BEGIN { print ((r >= t) ? "yes" : "**no**") }')
     [[ $sc == mixed ]] && ok="($ok)"
     errs=$((w_status_errors + w_socket_errors))
-    results_rows+=("| ${label[$sc]} | $c | $(printf '%.0f' "$w_rps") | $(printf '%.0f' "$p_tps") | **$ratio** | ≥ ${target[$sc]} $ok | $w_p50_ms | $w_p99_ms | $p_lat_ms | $errs / $p_failed | $(mb "$rss_load") |")
+    results_rows+=("| ${label[$sc]} | $c | $(printf '%.0f' "$w_rps") | $(printf '%.0f' "$p_tps") | **$ratio** | ≥ ${target[$sc]} $ok | $w_p50_ms | $w_p99_ms | $p_lat_ms | $w_cpu_us | $errs / $p_failed | $(mb "$rss_load") |")
     note "   c=$c  hotlined $(printf '%.0f' "$w_rps") req/s (p50 $w_p50_ms ms, p99 $w_p99_ms ms, errors $errs)  pgbench $(printf '%.0f' "$p_tps") tps  ratio $ratio"
-    [[ $c == 16 ]] && peak[$sc]=$w_rps
+    pgtps[$sc-$c]=$p_tps
+    peak[$sc]=$(awk -v a="${peak[$sc]:-0}" -v b="$w_rps" 'BEGIN { print (b > a) ? b : a }')
     [[ $c == 1 ]] && p50_c1[$sc]=$w_p50_ms
   done
 done
@@ -263,19 +318,59 @@ for sc in get post; do
   BENCH_DELAY_MS=$delay run_wrk "half-$sc-calibrate" "${wrk_script[$sc]}" $c 3
   delay=$(awk -v c=$c -v g="$goal" -v d="$delay" -v a="$w_rps" \
     'BEGIN { cyc = c * 1000 / (a > 0 ? a : g); l = cyc - d; d2 = c * 1000 / g - l; printf "%d", (d2 < 1 ? 1 : d2 + 0.5) }')
+  l0=$(log_lines)
   BENCH_DELAY_MS=$delay run_wrk "half-$sc" "${wrk_script[$sc]}" $c "$secs"
+  read -r s50 s99 <<<"$(server_percentiles "$l0" "$(log_lines)")"
   share=$(awk -v a="$w_rps" -v p="${peak[$sc]}" 'BEGIN { printf "%.2f", a / p }')
   x=$(awk -v a="$w_p99_ms" -v b="$w_p50_ms" 'BEGIN { printf "%.1f", (b > 0 ? a / b : 0) }')
   ok=$(awk -v x="$x" 'BEGIN { print ((x <= 5) ? "yes" : "**no**") }')
-  half_rows+=("| ${label[$sc]} | $(printf '%.0f' "${peak[$sc]}") | $(printf '%.0f' "$w_rps") ($share of peak) | $w_p50_ms | $w_p99_ms | **$x×** | $ok |")
+  # PostgreSQL alone at the same rate and concurrency: how much of the tail is the machine's
+  rate=$(printf '%.0f' "$w_rps")
+  rm -f "$tmp"/pgl.*
+  # shellcheck disable=SC2086
+  "$PGBIN/pgbench" -n -M prepared -c $c -j 2 -T "$secs" -R "$rate" --log --log-prefix="$tmp/pgl" \
+    "${pgb_vars[@]}" $(for f in ${pgb_scripts[$sc]}; do echo -f "$tmp/pgbench/$f"; done) hotline \
+    >"$tmp/half-$sc.pgbench" 2>&1 || true
+  read -r g50 g99 <<<"$(cat "$tmp"/pgl.* 2>/dev/null | awk '{ print ($3 - (NF >= 7 ? $7 : 0)) / 1000 }' |
+    sort -n | awk '{ a[NR] = $1 } END { if (NR) printf "%.3f %.3f", a[int(NR * 0.5) + 1], a[int(NR * 0.99) + 1]; else print "0 0" }')"
+  gx=$(awk -v a="$g99" -v b="$g50" 'BEGIN { printf "%.1f", (b > 0 ? a / b : 0) }')
+  sx=$(awk -v a="$s99" -v b="$s50" 'BEGIN { printf "%.1f", (b > 0 ? a / b : 0) }')
+  half_rows+=("| ${label[$sc]} | $(printf '%.0f' "${peak[$sc]}") | $rate ($share of peak) | $w_p50_ms | $w_p99_ms | **$x×** | $ok | $s50 / $s99 ($sx×) | $g50 / $g99 ($gx×) |")
   note "   $sc at half peak: $(printf '%.0f' "$w_rps") req/s ($share of peak), p50 $w_p50_ms ms, p99 $w_p99_ms ms ($x× p50)"
 done
+
+# ---- HOTLINE_THREADS: the trade-off ------------------------------------------------------------
+# Each worker thread holds one database connection and waits on it, so the thread count is
+# also the most statements hotlined has in flight. Reads want few threads (less switching on
+# 2 cores); writes want many, so that commits (fsync) overlap. Measured, not assumed:
+sweep_rows=()
+stop_hotlined() { kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null || true; pid=""; }
+if [[ -n "$sweep" ]]; then
+  note "== HOTLINE_THREADS sweep: $sweep"
+  main_threads=$threads
+  for threads in $sweep; do
+    stop_hotlined
+    start_hotlined
+    for sc in post get; do
+      for c in 16 64; do
+        [[ " $scenarios " == *" $sc "* ]] || continue
+        run_wrk "sweep-t$threads-$sc-c$c" "${wrk_script[$sc]}" "$c" "$sweep_secs"
+        r=$(awk -v h="$w_rps" -v p="${pgtps[$sc-$c]:-0}" 'BEGIN { printf "%.2f", (p > 0 ? h / p : 0) }')
+        sweep_rows+=("| $threads | ${label[$sc]} | $c | $(printf '%.0f' "$w_rps") | $r | $w_p50_ms | $w_p99_ms | $w_cpu_us |")
+        note "   threads=$threads $sc c=$c: $(printf '%.0f' "$w_rps") req/s, p99 $w_p99_ms ms, $w_cpu_us µs CPU/req"
+      done
+    done
+  done
+  threads=$main_threads
+  stop_hotlined
+  start_hotlined
+fi
 
 # ---- memory: idle, 1,000 keep-alive connections -------------------------------------------
 
 note "== memory"
 cc -O2 -Wall -Wextra -Werror -o "$tmp/holdconns" "$bench/holdconns.c"
-sleep 2
+sleep 3 # hotlined gives freed memory back after a quiet second
 rss_after=$(rss_kb)
 hwm_reset
 "$tmp/holdconns" "$port" 1000 4 "/tickets/1" "$token" >"$tmp/holdconns.out" &
@@ -288,7 +383,7 @@ hwm_reset
 run_wrk "c1000-hotlined" get_ticket.lua 1000 "$secs"
 rss_busy1000=$(hwm_kb)
 busy1000="$(printf '%.0f' "$w_rps") req/s, p99 $w_p99_ms ms, errors $((w_status_errors + w_socket_errors))"
-sleep 2
+sleep 3
 rss_end=$(rss_kb)
 note "   RSS: fresh $(mb "$rss_start") MB, idle after load $(mb "$rss_after") MB, 1000 idle keep-alive $(mb "$rss_idle1000") MB ($hold_info), 1000 busy $(mb "$rss_busy1000") MB, idle at the end $(mb "$rss_end") MB"
 
@@ -309,7 +404,7 @@ machine="$(lscpu | sed -n 's/^Model name: *//p' | head -1), $(nproc) cores, $(fr
 {
   echo "# Bench $(date -u +'%F %H:%M UTC')"
   echo
-  echo "Command: \`make bench\` with BENCH_TICKETS=$tickets BENCH_SECONDS=$secs BENCH_THREADS=$threads BENCH_LOG_LEVEL=$log_level"
+  echo "Command: \`make bench\` with BENCH_TICKETS=$tickets BENCH_SECONDS=$secs BENCH_ROUNDS=$rounds BENCH_THREADS=$threads BENCH_LOG_LEVEL=$log_level"
   echo "(commit $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo '?')$(git -C "$root" diff --quiet 2>/dev/null || echo ', with local changes'))."
   echo
   echo "Machine: $machine; PostgreSQL $(psql_q -c 'SHOW server_version'), shared_buffers $(psql_q -c 'SHOW shared_buffers'),"
@@ -321,8 +416,11 @@ machine="$(lscpu | sed -n 's/^Model name: *//p' | head -1), $(nproc) cores, $(fr
   echo
   echo "## Throughput: hotlined (wrk) vs pgbench with the same SQL"
   echo
-  echo "| scenario | conc. | hotlined req/s | pgbench TPS | ratio | target | p50 ms | p99 ms | pgbench avg ms | errors (wrk / pgbench) | RSS peak MB |"
-  echo "|---|--:|--:|--:|--:|---|--:|--:|--:|--:|--:|"
+  echo "Each row: $secs s per side in $rounds alternating rounds; req/s, TPS, p50 and pgbench's mean latency are"
+  echo "averages of the rounds, p99 the worst round's."
+  echo
+  echo "| scenario | conc. | hotlined req/s | pgbench TPS | ratio | target | p50 ms | p99 ms | pgbench avg ms | hotlined CPU µs/req | errors (wrk / pgbench) | RSS peak MB |"
+  echo "|---|--:|--:|--:|--:|---|--:|--:|--:|--:|--:|--:|"
   printf '%s\n' "${results_rows[@]}"
   echo
   echo "Same SQL (pg_stat_statements over a 2 s run of each, statements compared with \$n numbering normalised):"
@@ -331,12 +429,27 @@ machine="$(lscpu | sed -n 's/^Model name: *//p' | head -1), $(nproc) cores, $(fr
   echo "|---|---|--:|--:|"
   printf '%s\n' "${sql_rows[@]}"
   echo
-  echo "## Latency at half the peak rate (16 connections, wrk pacing each connection)"
+  echo "## Latency at half the peak rate"
   echo
-  echo "| scenario | peak req/s (c=16) | measured rate | p50 ms | p99 ms | p99 / p50 | ≤ 5× |"
-  echo "|---|--:|--:|--:|--:|--:|---|"
+  echo "wrk paces each of 16 connections to half the scenario's peak rate. Beside wrk's view: hotlined's"
+  echo "own (access-log durations, from request head to reply sent) and pgbench running the same SQL at"
+  echo "the same rate and concurrency (-R; latency without schedule lag), i.e. what this machine's"
+  echo "scheduling does to PostgreSQL alone."
+  echo
+  echo "| scenario | peak req/s | measured rate | p50 ms | p99 ms | p99 / p50 | ≤ 5× | hotlined-side p50 / p99 ms | pgbench same rate p50 / p99 ms |"
+  echo "|---|--:|--:|--:|--:|--:|---|--:|--:|"
   printf '%s\n' "${half_rows[@]}"
   echo
+  if [[ ${#sweep_rows[@]} -gt 0 ]]; then
+    echo "## HOTLINE_THREADS (= database connections): the trade-off"
+    echo
+    echo "hotlined alone, ${sweep_secs} s per row; the ratio is to the pgbench TPS of the table above."
+    echo
+    echo "| HOTLINE_THREADS | scenario | conc. | req/s | ratio | p50 ms | p99 ms | CPU µs/req |"
+    echo "|--:|---|--:|--:|--:|--:|--:|--:|"
+    printf '%s\n' "${sweep_rows[@]}"
+    echo
+  fi
   echo "## Memory (RSS of hotlined)"
   echo
   echo "| state | RSS MB | target |"
@@ -345,7 +458,7 @@ machine="$(lscpu | sed -n 's/^Model name: *//p' | head -1), $(nproc) cores, $(fr
   echo "| idle after all the load above | $(mb "$rss_after") | ≤ 20 |"
   echo "| 1,000 idle keep-alive connections ($hold_info) | $(mb "$rss_idle1000") | ≤ 64 |"
   echo "| 1,000 busy keep-alive connections (wrk GET: $busy1000) | $(mb "$rss_busy1000") | ≤ 64 |"
-  echo "| idle again, 2 s after the 1,000 connections closed | $(mb "$rss_end") | ≤ 20 |"
+  echo "| idle again, 3 s after the 1,000 connections closed | $(mb "$rss_end") | ≤ 20 |"
   echo
   echo "## Query plans and single-client times"
   echo
