@@ -39,23 +39,50 @@ SELECT t.id, t.updated_at, t.owner, 'updated', jsonb_build_object('department', 
        jsonb_build_object('department', t.department)
 FROM tickets t WHERE t.version = 2;
 
--- One follow-up for every tenth ticket: done in the past, pending in the recent tail.
+-- One follow-up for every tenth ticket: done in the past, pending in the recent tail and due
+-- within the coming week, so the sweeper finds the data set in a steady state.
 INSERT INTO followups (kind, ticket_id, phone, phone_norm, due_at, agent, status, attempts,
                        created_by, created_at, updated_at, closed_at)
 SELECT (ARRAY['progress_notice','satisfaction','weekly_callback','agreed_callback'])[1 + t.id % 4],
-       t.id, t.caller_phone, t.caller_phone_norm, t.created_at + interval '1 day', t.owner,
+       t.id, t.caller_phone, t.caller_phone_norm,
+       CASE WHEN t.status = 'closed' THEN t.created_at + interval '1 day'
+            ELSE now() + make_interval(hours => (1 + t.id % 168)::int) END, t.owner,
        CASE WHEN t.status = 'closed' THEN 'done' ELSE 'pending' END,
        CASE WHEN t.status = 'closed' THEN 1 ELSE 0 END,
        t.owner, t.created_at, t.updated_at,
        CASE WHEN t.status = 'closed' THEN t.created_at + interval '1 day' END
 FROM tickets t WHERE t.id % 10 = 0;
 
--- Calls (issue 4): one per ticket registered from a call, when that table exists.
-SELECT to_regclass('calls') IS NOT NULL AS have_calls \gset
-\if :have_calls
-\echo calls table found: load its rows with tests/bench/load_calls.sql when it lands
-\endif
+-- Calls: one answered inbound call for every ticket registered from a call (call_id set), and
+-- an abandoned one for every 20th caller, with their events.
+INSERT INTO calls (call_id, direction, from_number, from_norm, to_number, to_norm, agent, queue,
+                   state, outcome, cause, offered_at, answered_at, ended_at, ring_seconds,
+                   talk_seconds, answered_within_threshold, event_count, created_at, updated_at)
+SELECT t.call_id, 'inbound', t.caller_phone, t.caller_phone_norm, '95555', '8695555', t.owner,
+       'support', 'ended', 'answered', 'normal', t.created_at - interval '5 minutes',
+       t.created_at - interval '299 seconds', t.created_at, 1, 299, true, 3,
+       t.created_at - interval '5 minutes', t.created_at
+FROM tickets t WHERE t.call_id IS NOT NULL;
+INSERT INTO calls (call_id, direction, from_number, from_norm, to_number, to_norm, queue, state,
+                   outcome, cause, offered_at, ended_at, ring_seconds, event_count, created_at,
+                   updated_at)
+SELECT 'gone-' || t.id, 'inbound', t.caller_phone, t.caller_phone_norm, '95555', '8695555',
+       'support', 'ended', 'abandoned', 'abandoned', t.created_at - interval '1 hour',
+       t.created_at - interval '59 minutes', 60, 2, t.created_at - interval '1 hour',
+       t.created_at - interval '59 minutes'
+FROM tickets t WHERE t.id % 60 = 0;
+INSERT INTO call_events (call_id, dedup_key, event, at, direction, from_number, from_norm,
+                         to_number, to_norm, agent, queue, cause, source, received_by, received_at)
+SELECT c.call_id, 'at:' || e.kind || ':' || (extract(epoch FROM e.at) * 1000000)::bigint, e.kind,
+       e.at, 'inbound', c.from_number, c.from_norm, c.to_number, c.to_norm,
+       CASE WHEN e.kind = 'answered' THEN c.agent END, c.queue,
+       CASE WHEN e.kind = 'hangup' THEN c.cause END, 'events', 'bench-pbx', e.at
+FROM calls c, LATERAL (VALUES ('offered', c.offered_at), ('answered', c.answered_at),
+                              ('hangup', c.ended_at)) AS e(kind, at)
+WHERE e.at IS NOT NULL;
 
 VACUUM (ANALYZE) tickets;
 VACUUM (ANALYZE) ticket_events;
 VACUUM (ANALYZE) followups;
+VACUUM (ANALYZE) calls;
+VACUUM (ANALYZE) call_events;

@@ -3,16 +3,18 @@
 #
 # Starts a private PostgreSQL (shared_buffers 256MB, fsync and synchronous_commit on), loads a
 # data set, starts build/hotlined, and for each scenario and concurrency runs wrk against
-# hotlined and then pgbench with the same SQL against the same database. Before measuring a
-# scenario it checks with pg_stat_statements that both sent the same statements. Prints and
-# writes tests/bench/results/<date>.md.
+# hotlined and pgbench against the same database. pgbench's scripts are not written by hand:
+# one request of each kind is sent to hotlined with statement logging on, and the statements it
+# sent, with their parameter values, become the script (capture.awk); the values that must
+# vary (ids, phone numbers, call ids) are marked in the captured request and randomised.
+# Prints and writes tests/bench/results/<date>.md.
 #
 # Environment (all optional):
 #   BENCH_TICKETS=100000      tickets to load (1000000, 10000000 on request)
 #   BENCH_SECONDS=8           seconds each side is measured per scenario and concurrency
 #   BENCH_ROUNDS=2            ... split into this many alternating rounds
 #   BENCH_CONCURRENCY="1 16 64"
-#   BENCH_SCENARIOS="post get list mixed"
+#   BENCH_SCENARIOS="post get list calls mixed"
 #   BENCH_THREADS=16          HOTLINE_THREADS for hotlined (= its database connections)
 #   BENCH_THREAD_SWEEP="4 16 64"  HOTLINE_THREADS values to compare on POST/GET at c=16 and 64
 #                             (BENCH_SWEEP_SECONDS=4 each; empty: no sweep)
@@ -33,7 +35,7 @@ rounds=${BENCH_ROUNDS:-2}
 sweep=${BENCH_THREAD_SWEEP-"4 16 64"}
 sweep_secs=${BENCH_SWEEP_SECONDS:-4}
 concurrency=${BENCH_CONCURRENCY:-"1 16 64"}
-scenarios=${BENCH_SCENARIOS:-"post get list mixed"}
+scenarios=${BENCH_SCENARIOS:-"post get list calls mixed"}
 threads=${BENCH_THREADS:-16}
 log_level=${BENCH_LOG_LEVEL:-info}
 agent=agent-7 # one of the loaded data set's 200 agents, so "my tickets" has pages
@@ -70,13 +72,6 @@ PG_SHARED_BUFFERS=${BENCH_SHARED_BUFFERS:-256MB} PG_FSYNC=on "$root/deploy/local
 . "$tmp/pg/pg.env"
 export PGHOST PGPORT PGUSER PGDATABASE=hotline
 psql_q() { "$PGBIN/psql" -X -v ON_ERROR_STOP=1 -tAq "$@"; }
-# pg_stat_statements shows which statements each side sends; tracking is switched off while
-# measuring so it costs neither side anything.
-psql_q -c "ALTER SYSTEM SET shared_preload_libraries = 'pg_stat_statements'"
-"$root/deploy/local/pg.sh" stop "$tmp/pg" fast
-PG_SHARED_BUFFERS=${BENCH_SHARED_BUFFERS:-256MB} "$root/deploy/local/pg.sh" start "$tmp/pg"
-psql_q -c "CREATE EXTENSION pg_stat_statements" -c "ALTER SYSTEM SET pg_stat_statements.track = 'none'" \
-  -c "SELECT pg_reload_conf()" >/dev/null
 export HOTLINE_DATABASE_URL="host=$PGHOST port=$PGPORT user=postgres dbname=hotline"
 "$bin" migrate >/dev/null
 
@@ -85,26 +80,12 @@ t0=$SECONDS
 psql_q -v tickets="$tickets" -f "$bench/load.sql" >"$tmp/load.out"
 load_secs=$((SECONDS - t0))
 token=$("$bin" token create --role agent --name "$agent")
-hash=$(printf '%s' "$token" | sha256sum | cut -d' ' -f1)
+cti_token=$("$bin" token create --role cti --name bench-pbx)
 max_id=$tickets
 counts=$(psql_q -c "SELECT (SELECT count(*) FROM tickets) || ' tickets, ' ||
   (SELECT count(*) FROM ticket_events) || ' events, ' || (SELECT count(*) FROM followups) ||
   ' follow-ups, ' || pg_size_pretty(pg_database_size('hotline'))")
 note "   $counts in ${load_secs}s"
-
-stats_track() { # top | none
-  psql_q -c "ALTER SYSTEM SET pg_stat_statements.track = '$1'" -c "SELECT pg_reload_conf()" >/dev/null
-  sleep 0.3
-}
-stats_reset() { psql_q -c "SELECT pg_stat_statements_reset()" >/dev/null; }
-# Statements run since the reset: "calls<TAB>text" with $n numbering and spacing normalised.
-stats_dump() {
-  psql_q -F $'\t' -A -c "SELECT sum(calls), q FROM (SELECT calls,
-      regexp_replace(regexp_replace(query, '\\\$[0-9]+', '\$', 'g'), '\\s+', ' ', 'g') AS q
-      FROM pg_stat_statements s JOIN pg_database d ON d.oid = s.dbid
-      WHERE d.datname = 'hotline' AND query !~* 'pg_stat_statements|pg_reload_conf|ALTER SYSTEM') z
-    GROUP BY q ORDER BY q"
-}
 
 # ---- hotlined ----------------------------------------------------------------------------
 
@@ -113,10 +94,10 @@ hwm_kb() { awk '/^VmHWM/ {print $2}' "/proc/$pid/status"; }
 hwm_reset() { echo 5 >"/proc/$pid/clear_refs" 2>/dev/null || true; }
 mb() { awk -v k="$1" 'BEGIN { printf "%.1f", k / 1024 }'; }
 
-start_hotlined() {
+start_hotlined() { # [VAR=VALUE...] extra environment
   rm -f "$tmp/port"
-  HOTLINE_LISTEN=127.0.0.1:0 HOTLINE_PORT_FILE="$tmp/port" HOTLINE_THREADS=$threads \
-    HOTLINE_LOG_LEVEL=$log_level \
+  env HOTLINE_LISTEN=127.0.0.1:0 HOTLINE_PORT_FILE="$tmp/port" HOTLINE_THREADS="$threads" \
+    HOTLINE_LOG_LEVEL="$log_level" "$@" \
     "$bin" serve >>"$tmp/hotlined.log" 2>&1 &
   pid=$!
   for _ in $(seq 1 100); do [[ -s "$tmp/port" ]] && break; sleep 0.1; done
@@ -125,13 +106,118 @@ start_hotlined() {
   curl -fsS "$url/readyz" >/dev/null
 }
 
+export BENCH_DIR=$bench BENCH_TOKEN=$token BENCH_CTI_TOKEN=$cti_token BENCH_MAX_ID=$max_id \
+  BENCH_CALLERS=$callers BENCH_AGENT=$agent BENCH_DELAY_MS=0
+
+# ---- capture: the SQL hotlined sends becomes pgbench's script ------------------------------
+
+note "== capturing the statements hotlined sends"
+mkdir -p "$tmp/capture" "$tmp/pgbench"
+pglog=$(dirname "$PGDATA")/pg.log
+psql_q -c "ALTER SYSTEM SET log_statement = 'all'" -c "ALTER SYSTEM SET log_line_prefix = '%p %a '" \
+  -c "SELECT pg_reload_conf()" >/dev/null
+# One worker, no sweeper pass during the capture: every statement of the worker's connection
+# belongs to the request just sent.
+threads_main=$threads
+threads=1
+n_start=$(wc -l <"$pglog")
+# The calendar is cached for HOTLINE_CALENDAR_TTL_MS (5 s): a reload is not part of a request.
+start_hotlined HOTLINE_SWEEP_INTERVAL_MS=3600000 HOTLINE_CALENDAR_TTL_MS=600000
+sleep 1 # the sweeper's first pass (its statements are kept for EXPLAIN below)
+send() { # method path [body] [token]
+  local args=(-s -o /dev/null -w '%{http_code}' -X "$1" -H "Authorization: Bearer ${4:-$token}")
+  [[ -n "${3:-}" ]] && args+=(-H 'Content-Type: application/json' -d "$3")
+  curl "${args[@]}" "$url$2"
+}
+# The worker's backend: the one that looks up an unknown token.
+n0=$(wc -l <"$pglog")
+send GET /tickets/1 "" benchunknowntoken0000 >/dev/null
+sleep 0.2
+wpid=$(sed -n "$((n0 + 1)),\$p" "$pglog" | grep -a 'FROM api_tokens WHERE token_hash' | head -1 | cut -d' ' -f1)
+[[ -n "$wpid" ]] || { echo "bench: cannot find hotlined's database session in $pglog" >&2; exit 1; }
+
+mark_id=$((max_id > 80000 ? 77777 : max_id - 3))       # a ticket id, randomised as :id
+mark_before=$((max_id > 60000 ? 55555 : max_id / 2))    # a cursor position, as :before
+mark_caller=$((callers > 12345 ? 12345 : callers))      # a data-set caller, as :caller
+mark_phone=$((13800000000 + mark_caller))
+ts() { date -u -d "@$1" +%FT%TZ; }
+now=$(date +%s)
+call_body() { # call_id event seconds-ago [extra members]
+  printf '{"call_id":"%s","event":"%s","at":"%s"%s}' "$1" "$2" "$(ts $((now - $3)))" "${4:-}"
+}
+offered=',"direction":"inbound","from":"'$mark_phone'","to":"95555","queue":"support"'
+
+# capture NAME MARKERS SETS METHOD PATH [BODY] [TOKEN]: send once and keep the worker's statements
+declare -A stmts_per
+capture() {
+  local name=$1 markers=$2 sets=$3 n0 code
+  shift 3
+  n0=$(wc -l <"$pglog")
+  code=$(send "$@")
+  sleep 0.1
+  sed -n "$((n0 + 1)),\$p" "$pglog" | grep -a "^$wpid hotlined " >"$tmp/capture/$name.log" || true
+  { printf '%s\n' "-- $1 $2 (captured from hotlined: HTTP $code)"
+    [[ -n $sets ]] && printf '%s\n' "$sets"
+    awk -v prefix="$name" -v markers="$markers" -v vars="$tmp/capture/$name.vars" \
+      -f "$bench/capture.awk" "$tmp/capture/$name.log"
+  } >"$tmp/pgbench/$name.sql"
+  stmts_per[$name]=$(grep -vc -e '^--' -e '^\\' "$tmp/pgbench/$name.sql" || true)
+  [[ ${stmts_per[$name]} -gt 0 ]] || { echo "bench: captured no statement for $name (HTTP $code)" >&2; exit 1; }
+}
+set_id='\set id random(1, :max_id)'
+set_caller=$'\\set caller random(1, :callers)\n\\set phone 13800000000 + :caller\n\\set norm 8600000000000 + :phone'
+set_new=$'\\set newphone random(13900000000, 13999999999)\n\\set newnorm 8600000000000 + :newphone'
+new_body='{"class":"hard","kind":"complaint","subject":"Caller asks about an invoice","details":"客户来电反映账单重复扣费，已记录并转财务部门核实。","caller_name":"客户","caller_phone":"13987654321","department":"billing"}'
+patch_body='{"details":"回访记录：客户已收到退款。"}'
+# Warm up every kind once (statements prepared, calendar and token cached), then capture.
+send GET "/tickets/$mark_id" >/dev/null
+send GET "/tickets/$mark_id/events" >/dev/null
+send GET "/tickets?owner=$agent&limit=20&cursor=$(printf 'c1:%s' "$mark_before" | base64 | tr '+/' '-_' | tr -d '=')" >/dev/null
+send GET "/tickets?phone=$mark_phone&limit=20" >/dev/null
+send POST /tickets "$new_body" >/dev/null
+send PATCH "/tickets/$((mark_id + 1))" "$patch_body" >/dev/null
+send POST /calls/events "$(call_body 880000000009 offered 100 "$offered")" "$cti_token" >/dev/null
+send POST /calls/events "$(call_body 880000000009 answered 95 ',"agent":"agent-7"')" "$cti_token" >/dev/null
+send POST /calls/events "$(call_body 880000000009 hangup 40 ',"cause":"normal"')" "$cti_token" >/dev/null
+
+capture get "$mark_id=id" "$set_id" GET "/tickets/$mark_id"
+capture events "$mark_id=id" "$set_id" GET "/tickets/$mark_id/events"
+capture list_owner "$mark_before=before" '\set before random(1, :max_id)' \
+  GET "/tickets?owner=$agent&limit=20&cursor=$(printf 'c1:%s' "$mark_before" | base64 | tr '+/' '-_' | tr -d '=')"
+capture list_phone "$mark_phone=phone;86$mark_phone=norm" "$set_caller" GET "/tickets?phone=$mark_phone&limit=20"
+capture create "13987654321=newphone;8613987654321=newnorm" "$set_new" POST /tickets "$new_body"
+capture patch "$mark_id=id" "$set_id" PATCH "/tickets/$mark_id" "$patch_body"
+capture callers "$mark_phone=phone;86$mark_phone=norm" "$set_caller" GET "/callers/$mark_phone"
+# Calls: a whole answered call (3 events) and a whole abandoned one (2), each one script.
+call_sets=$'\\set call random(1, 999999999999)\n'"$set_caller"
+call_marks="880000000001=call;880000000002=call;$mark_phone=phone;86$mark_phone=norm"
+capture call_offered "$call_marks" "$call_sets" POST /calls/events "$(call_body 880000000001 offered 100 "$offered")" "$cti_token"
+capture call_answered "$call_marks" "" POST /calls/events "$(call_body 880000000001 answered 95 ',"agent":"agent-7"')" "$cti_token"
+capture call_hangup "$call_marks" "" POST /calls/events "$(call_body 880000000001 hangup 40 ',"cause":"normal"')" "$cti_token"
+capture call_offered2 "$call_marks" "$call_sets" POST /calls/events "$(call_body 880000000002 offered 100 "$offered")" "$cti_token"
+capture call_abandoned "$call_marks" "" POST /calls/events "$(call_body 880000000002 hangup 60 ',"cause":"abandoned"')" "$cti_token"
+cat "$tmp/pgbench/call_offered.sql" "$tmp/pgbench/call_answered.sql" "$tmp/pgbench/call_hangup.sql" >"$tmp/pgbench/call_answered_3.sql"
+cat "$tmp/pgbench/call_offered2.sql" "$tmp/pgbench/call_abandoned.sql" >"$tmp/pgbench/call_abandoned_2.sql"
+stmts_per[calls]=$(( (4 * (stmts_per[call_offered] + stmts_per[call_answered] + stmts_per[call_hangup]) +
+  stmts_per[call_offered2] + stmts_per[call_abandoned]) * 10 / 14 ))
+stmts_per[calls]="$((stmts_per[calls] / 10)).$((stmts_per[calls] % 10))"
+stop_hotlined() { kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null || true; pid=""; }
+stop_hotlined
+# The sweeper's statements: hotlined's other sessions in the capture's log.
+sed -n "$((n_start + 1)),\$p" "$pglog" | grep -a ' hotlined ' | grep -av "^$wpid " >"$tmp/capture/sweeper.log" || true
+psql_q -c "ALTER SYSTEM RESET log_statement" -c "ALTER SYSTEM RESET log_line_prefix" \
+  -c "SELECT pg_reload_conf()" >/dev/null
+auth_per_request=$(grep -q 'FROM api_tokens' "$tmp/pgbench/get.sql" && echo yes || echo no)
+pgb_vars=(-D max_id="$max_id" -D callers="$callers")
+for f in "$tmp"/capture/*.vars; do
+  while IFS= read -r line; do pgb_vars+=(-D "$line"); done <"$f"
+done
+
+threads=$threads_main
 note "== hotlined ($threads threads, log level $log_level)"
 start_hotlined
 sleep 1
 rss_start=$(rss_kb)
-
-export BENCH_DIR=$bench BENCH_TOKEN=$token BENCH_MAX_ID=$max_id BENCH_CALLERS=$callers \
-  BENCH_AGENT=$agent BENCH_DELAY_MS=0
 
 # wrk NAME SCRIPT CONNECTIONS SECONDS → $tmp/NAME.wrk ("key=value ..."); sets w_* variables
 # CPU time (user + system, clock ticks) hotlined has used so far
@@ -158,13 +244,6 @@ server_percentiles() {
     sort -n | awk '{ a[NR] = $1 } END { if (NR) printf "%.3f %.3f", a[int(NR * 0.5) + 1], a[int(NR * 0.99) + 1]; else print "0 0" }'
 }
 
-pgb_vars=(-D hash="$hash" -D agent="$agent" -D at="$(date -u +%FT%TZ)" -D class=hard
-  -D kind=complaint -D subject="Caller asks about an invoice"
-  -D details="客户来电反映账单重复扣费，已记录并转财务部门核实。" -D caller_name="客户"
-  -D department=billing -D max_id="$max_id" -D callers="$callers" -D limit=21
-  -D limit_events=51 -D zero=0 -D f=f -D tr=t -D evkind=updated
-  -D diff='{"before":{"details":"a"},"after":{"details":"b"}}')
-
 # pgbench NAME CONNECTIONS SECONDS SCRIPT[@W]... → sets p_tps, p_lat_ms, p_failed
 run_pgbench() {
   local name=$1 c=$2 s=$3 j=$(($2 < 2 ? $2 : 2))
@@ -174,6 +253,12 @@ run_pgbench() {
   "$PGBIN/pgbench" -n -M prepared -c "$c" -j "$j" -T "$s" "${pgb_vars[@]}" "${files[@]}" hotline \
     >"$tmp/$name.pgbench" 2>&1 || true
   p_tps=$(sed -n 's/^tps = \([0-9.]*\) .*/\1/p' "$tmp/$name.pgbench" | tail -1)
+  # A call script is a whole call, several HTTP requests: count requests, not scripts.
+  if [[ "$*" == *call_* ]]; then
+    p_tps=$(awk '/^SQL script [0-9]+: / { f = $4 } /tps = / && f != "" {
+        n = (f ~ /_3\.sql/) ? 3 : (f ~ /_2\.sql/) ? 2 : 1; sub(/.*tps = /, ""); sub(/\).*/, ""); t += $0 * n }
+      END { printf "%.1f", t }' "$tmp/$name.pgbench")
+  fi
   p_lat_ms=$(sed -n 's/^latency average = \([0-9.]*\) ms.*/\1/p' "$tmp/$name.pgbench")
   p_failed=$(sed -n 's/^number of failed transactions: \([0-9]*\).*/\1/p' "$tmp/$name.pgbench")
   if [[ -z "$p_tps" ]]; then note "pgbench $name failed: $(tail -3 "$tmp/$name.pgbench")"; p_tps=0; fi
@@ -188,67 +273,13 @@ wrk_script[get]=get_ticket.lua; pgb_scripts[get]="get.sql"; target[get]=0.6
 label[get]="GET /tickets/{id}"
 wrk_script[list]=list_tickets.lua; pgb_scripts[list]="list_owner.sql@50 list_phone.sql@50"
 target[list]=0.6; label[list]="GET /tickets (owner page, caller look-up)"
+wrk_script[calls]=call_events.lua; pgb_scripts[calls]="call_answered_3.sql@80 call_abandoned_2.sql@20"
+target[calls]=0.8; label[calls]="POST /calls/events (call mix)"
 wrk_script[mixed]=mixed.lua
-pgb_scripts[mixed]="get.sql@40 events.sql@15 list_phone.sql@15 list_owner.sql@10 create.sql@10 patch.sql@10"
+pgb_scripts[mixed]="get.sql@245 events.sql@70 list_phone.sql@70 callers.sql@70 list_owner.sql@70 create.sql@70 patch.sql@35 call_answered_3.sql@20 call_abandoned_2.sql@5"
 target[mixed]=0.6; label[mixed]="mixed agent desk"
-if "$bin" routes | grep -q '^POST /calls/events'; then
-  note "   POST /calls/events exists: add wrk/call_events.lua and pgbench/call_events.sql to the table"
-fi
-
-# Does hotlined look the token up in the database on every request? Decided by measuring, and
-# pgbench runs the same: its scripts lose the auth statement when hotlined does not send it.
-auth_per_request=""
-prepare_pgbench_scripts() {
-  mkdir -p "$tmp/pgbench"
-  local f
-  for f in "$bench"/pgbench/*.sql; do
-    if [[ $auth_per_request == yes ]]; then
-      cp "$f" "$tmp/pgbench/"
-    else
-      grep -v -e '^-- auth:' -e 'FROM api_tokens WHERE token_hash' "$f" >"$tmp/pgbench/$(basename "$f")"
-    fi
-  done
-}
-
 results_rows=()
-sql_rows=()
 declare -A peak p50_c1 pgtps
-
-verify_same_sql() { # scenario
-  local sc=$1 w
-  stats_reset
-  stats_track top
-  run_wrk "verify-$sc-hotlined" "${wrk_script[$sc]}" 4 2
-  stats_track none
-  stats_dump >"$tmp/verify-$sc.hotlined"
-  local reqs=$w_requests
-  if [[ -z $auth_per_request ]]; then
-    local lookups
-    lookups=$(awk -F'\t' '/FROM api_tokens WHERE token_hash/ {s += $1} END {print s + 0}' "$tmp/verify-$sc.hotlined")
-    auth_per_request=$(awk -v l="$lookups" -v r="$reqs" 'BEGIN { print ((r > 0 && l / r > 0.5) ? "yes" : "no") }')
-    prepare_pgbench_scripts
-  fi
-  stats_reset
-  stats_track top
-  # shellcheck disable=SC2086
-  run_pgbench "verify-$sc-pgbench" 4 2 ${pgb_scripts[$sc]}
-  stats_track none
-  stats_dump >"$tmp/verify-$sc.pgbench"
-  local ptx
-  ptx=$(sed -n 's/^number of transactions actually processed: \([0-9]*\).*/\1/p' "$tmp/verify-$sc-pgbench.pgbench")
-  cut -f2 "$tmp/verify-$sc.hotlined" | sort >"$tmp/verify-$sc.h"
-  cut -f2 "$tmp/verify-$sc.pgbench" | sort >"$tmp/verify-$sc.p"
-  local same=yes
-  cmp -s "$tmp/verify-$sc.h" "$tmp/verify-$sc.p" || same=no
-  local per_h per_p
-  per_h=$(awk -F'\t' -v r="$reqs" '{s += $1} END {printf "%.2f", r ? s / r : 0}' "$tmp/verify-$sc.hotlined")
-  per_p=$(awk -F'\t' -v r="${ptx:-0}" '{s += $1} END {printf "%.2f", r ? s / r : 0}' "$tmp/verify-$sc.pgbench")
-  sql_rows+=("| ${label[$sc]} | $same | $per_h | $per_p |")
-  if [[ $same == no ]]; then
-    note "   statements differ for $sc (hotlined < >pgbench):"
-    diff "$tmp/verify-$sc.h" "$tmp/verify-$sc.p" | grep '^[<>]' | cut -c1-200 >&2 || true
-  fi
-}
 
 # One scenario at one concurrency: `rounds` alternating halves (hotlined then pgbench, then
 # pgbench then hotlined, ...) so a burst of load from the machine's other users falls on both
@@ -290,7 +321,6 @@ measure_pair() {
 
 for sc in $scenarios; do
   note "== $sc: ${label[$sc]}"
-  verify_same_sql "$sc"
   for c in $concurrency; do
     measure_pair "$sc" "$c"
     ratio=$(awk -v h="$w_rps" -v p="$p_tps" 'BEGIN { printf "%.2f", (p > 0 ? h / p : 0) }')
@@ -344,7 +374,6 @@ done
 # also the most statements hotlined has in flight. Reads want few threads (less switching on
 # 2 cores); writes want many, so that commits (fsync) overlap. Measured, not assumed:
 sweep_rows=()
-stop_hotlined() { kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null || true; pid=""; }
 if [[ -n "$sweep" ]]; then
   note "== HOTLINE_THREADS sweep: $sweep"
   main_threads=$threads
@@ -390,10 +419,16 @@ note "   RSS: fresh $(mb "$rss_start") MB, idle after load $(mb "$rss_after") MB
 # ---- EXPLAIN: list pages, caller look-ups, due follow-ups --------------------------------
 
 note "== EXPLAIN plans"
-psql_q -v agent="$agent" -v before="$((max_id / 2))" -v phone="$((8613800000000 + callers / 2))" \
-  -f "$bench/explain.sql" >"$tmp/explain.out" 2>&1 || true
+{
+  echo "BEGIN;" # the sweeper's claims would change rows: roll everything back
+  for q in list_owner list_phone callers sweeper; do
+    awk -v mode=explain -v prefix="$q" -f "$bench/capture.awk" "$tmp/capture/$q.log"
+  done
+  echo "ROLLBACK;"
+} >"$tmp/explain.sql"
+psql_q -f "$tmp/explain.sql" >"$tmp/explain.out" 2>&1 || true
 timing_rows=()
-for q in list_owner list_phone; do
+for q in list_owner list_phone callers; do
   run_pgbench "timing-$q" 1 3 "$q.sql"
   timing_rows+=("| $q | $p_lat_ms |")
 done
@@ -423,11 +458,10 @@ machine="$(lscpu | sed -n 's/^Model name: *//p' | head -1), $(nproc) cores, $(fr
   echo "|---|--:|--:|--:|--:|---|--:|--:|--:|--:|--:|--:|"
   printf '%s\n' "${results_rows[@]}"
   echo
-  echo "Same SQL (pg_stat_statements over a 2 s run of each, statements compared with \$n numbering normalised):"
-  echo
-  echo "| scenario | same statements | per request (hotlined) | per transaction (pgbench) |"
-  echo "|---|---|--:|--:|"
-  printf '%s\n' "${sql_rows[@]}"
+  echo "pgbench runs what hotlined sent for one request of each kind, captured from PostgreSQL's"
+  echo "statement log with the parameter values (tests/bench/capture.awk); ids, phone numbers and call"
+  echo "ids are randomised. Statements per request: $(for k in get create list_owner list_phone events patch; do printf '%s %s, ' "$k" "${stmts_per[$k]}"; done)call event ${stmts_per[calls]} (mean of the call mix)."
+  echo "The scripts are listed at the end."
   echo
   echo "## Latency at half the peak rate"
   echo
@@ -462,6 +496,10 @@ machine="$(lscpu | sed -n 's/^Model name: *//p' | head -1), $(nproc) cores, $(fr
   echo
   echo "## Query plans and single-client times"
   echo
+  echo "Plans of what hotlined sent for a \"my tickets\" page, a caller look-up by phone, the screen-pop"
+  echo "(GET /callers/{phone}) and the sweeper's pass, with the captured values (EXPLAIN ANALYZE of a"
+  echo "PREPAREd statement, i.e. the custom plan; the sweeper's statements inside a rolled-back transaction)."
+  echo
   echo "| query (pgbench, 1 client, 3 s) | mean ms |"
   echo "|---|--:|"
   printf '%s\n' "${timing_rows[@]}"
@@ -469,6 +507,16 @@ machine="$(lscpu | sed -n 's/^Model name: *//p' | head -1), $(nproc) cores, $(fr
   echo '```'
   cat "$tmp/explain.out"
   echo '```'
+  echo
+  echo "## The pgbench scripts (captured; long statements cut at 300 characters)"
+  for f in get create list_owner list_phone events patch call_answered_3 call_abandoned_2; do
+    echo
+    echo "\`$f.sql\`:"
+    echo
+    echo '```'
+    cut -c1-300 "$tmp/pgbench/$f.sql"
+    echo '```'
+  done
 } >"$tmp/results.md"
 mkdir -p "$(dirname "$results")"
 cp "$tmp/results.md" "$results"

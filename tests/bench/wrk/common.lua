@@ -66,8 +66,46 @@ function new_ticket_body()
   return string.format(
     '{"class":"hard","kind":"complaint","subject":"Caller asks about an invoice",' ..
     '"details":"客户来电反映账单重复扣费，已记录并转财务部门核实。","caller_name":"客户",' ..
-    '"caller_phone":"%s","department":"billing","call_id":"%d"}',
-    new_phone(), math.random(1, 1000000000))
+    '"caller_phone":"%s","department":"billing"}', new_phone())
+end
+
+-- The next event of this thread's current call (POST /calls/events body). 80% of calls are
+-- answered (offered, answered, hangup normal), 20% abandoned in the queue (offered, hangup
+-- abandoned: a missed call, which schedules a callback). Call ids are unique per thread and
+-- run; callers are the data set's (they call again); event times lie two minutes back.
+cti_json = { ["Authorization"] = "Bearer " .. (os.getenv("BENCH_CTI_TOKEN") or ""),
+             ["Content-Type"] = "application/json" }
+local call, step, answered, from, t0 = nil, 0, true, "", 0
+
+local function stamp(t)
+  return os.date("!%Y-%m-%dT%H:%M:%SZ", t)
+end
+
+function call_event_body()
+  if call == nil then
+    call = (tid or 0) * 1000000000 + os.time() % 100000 * 1000
+  end
+  if step == 0 then
+    call = call + 1
+    answered = math.random(100) <= 80
+    from = caller_phone()
+    t0 = os.time() - 120
+  end
+  local id = "bench-" .. call
+  local body
+  if step == 0 then
+    body = string.format('{"call_id":"%s","event":"offered","at":"%s","direction":"inbound",' ..
+                         '"from":"%s","to":"95555","queue":"support"}', id, stamp(t0), from)
+  elseif step == 1 and answered then
+    body = string.format('{"call_id":"%s","event":"answered","at":"%s","agent":"agent-7"}',
+                         id, stamp(t0 + 6))
+  else
+    body = string.format('{"call_id":"%s","event":"hangup","at":"%s","cause":"%s"}', id,
+                         stamp(t0 + (answered and 70 or 40)), answered and "normal" or "abandoned")
+  end
+  step = step + 1
+  if (answered and step == 3) or (not answered and step == 2) then step = 0 end
+  return body
 end
 
 function done(summary, latency, requests)
