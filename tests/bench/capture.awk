@@ -2,6 +2,8 @@
 # NAME: SQL" and "PID APP DETAIL:  parameters: $1 = '...', $2 = NULL") into a pgbench script
 # that sends the same SQL text with the same parameter values.
 #   awk -v prefix=get -v markers="77777=id;8613800012345=norm" -v vars=FILE -f capture.awk LOG
+# With -v gset_re=REGEX -v gset_prefix=P, a statement matching REGEX is followed by "\gset P",
+# so a marker can name a column it returns (P<column>), e.g. the id of the ticket it created.
 # Each $n becomes a pgbench variable :<prefix><i>_<n> whose value is written to FILE as
 # "name=value" (for pgbench -D), except: a value listed in markers becomes that variable
 # (randomised by the script's \set lines), and NULL becomes the literal NULL (pgbench cannot
@@ -82,6 +84,9 @@ function flush_stmt(    out, i, c, j, num, name, v, inq) {
             out = out c
     }
     print out ";"
+    # A statement whose result a later one uses (the new ticket's id): keep it in variables.
+    if (gset_re != "" && sql ~ gset_re)
+        print "\\gset " gset_prefix
     sql = ""
     delete pval
     delete pnull
