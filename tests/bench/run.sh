@@ -264,24 +264,32 @@ server_percentiles() {
 }
 
 # pgbench NAME CONNECTIONS SECONDS SCRIPT[@W]... → sets p_tps, p_lat_ms, p_failed
+# pgbench opens its connections when it starts (64 take about 3 s here), and a fresh PostgreSQL
+# backend spends its first transactions filling its caches; hotlined's connections are long
+# warm. So pgbench runs longer and only the seconds from `pgb_warm` s after its first
+# transaction to its last full second count (per-second aggregates). A call script is a whole call, several requests:
+# TPS is scaled by the mean number of requests per script (from the weights).
+pgb_warm=${BENCH_PGBENCH_WARMUP:-2}
 run_pgbench() {
-  local name=$1 c=$2 s=$3 j=$(($2 < 2 ? $2 : 2))
+  local name=$1 c=$2 s=$3 j=$(($2 < 2 ? $2 : 2)) per=1
   shift 3
   local files=() f
   for f in "$@"; do files+=(-f "$tmp/pgbench/$f"); done
-  "$PGBIN/pgbench" -n -M prepared -c "$c" -j "$j" -T "$s" "${pgb_vars[@]}" "${files[@]}" hotline \
-    >"$tmp/$name.pgbench" 2>&1 || true
-  p_tps=$(sed -n 's/^tps = \([0-9.]*\) .*/\1/p' "$tmp/$name.pgbench" | tail -1)
-  # A call script is a whole call, several HTTP requests: count requests, not scripts.
-  if [[ "$*" == *call_* ]]; then
-    p_tps=$(awk '/^SQL script [0-9]+: / { f = $4 } /tps = / && f != "" {
-        n = (f ~ /_3\.sql/) ? 3 : (f ~ /_2\.sql/) ? 2 : 1; sub(/.*tps = /, ""); sub(/\).*/, ""); t += $0 * n }
-      END { printf "%.1f", t }' "$tmp/$name.pgbench")
-  fi
-  p_lat_ms=$(sed -n 's/^latency average = \([0-9.]*\) ms.*/\1/p' "$tmp/$name.pgbench")
+  per=$(printf '%s\n' "$@" | awk -F@ '{ w = ($2 == "") ? 1 : $2; n = ($1 ~ /_3\.sql$/) ? 3 : ($1 ~ /_2\.sql$/) ? 2 : 1
+      sw += w; sn += w * n } END { printf "%.4f", sn / sw }')
+  rm -f "$tmp"/agg.*
+  # connecting 64 clients takes this machine seconds: allow c/16 s for it on top of the warm-up
+  "$PGBIN/pgbench" -n -M prepared -c "$c" -j "$j" -T "$((s + pgb_warm + c / 16 + 1))" "${pgb_vars[@]}" "${files[@]}" \
+    --log --aggregate-interval=1 --log-prefix="$tmp/agg" hotline >"$tmp/$name.pgbench" 2>&1 || true
+  read -r p_tps p_lat_ms <<<"$(cat "$tmp"/agg.* 2>/dev/null | awk -v warm="$pgb_warm" -v per="$per" '
+      { n[$1] += $2; lat[$1] += $3; if (first == "" || $1 < first) first = $1; if ($1 > last) last = $1 }
+      END { for (t in n) if (t >= first + warm && t < last) { tx += n[t]; l += lat[t]; secs++ }
+            if (secs) printf "%.1f %.3f", tx / secs * per, (tx ? l / tx / 1000 : 0); else print "0 0" }')"
   p_failed=$(sed -n 's/^number of failed transactions: \([0-9]*\).*/\1/p' "$tmp/$name.pgbench")
-  if [[ -z "$p_tps" ]]; then note "pgbench $name failed: $(tail -3 "$tmp/$name.pgbench")"; p_tps=0; fi
-  p_lat_ms=${p_lat_ms:-0} p_failed=${p_failed:-0}
+  if [[ -z "$p_tps" || "$p_tps" == 0* ]] || grep -q 'aborted' "$tmp/$name.pgbench"; then
+    note "pgbench $name: $(grep -m2 -E 'error|aborted' "$tmp/$name.pgbench")"
+  fi
+  p_tps=${p_tps:-0} p_lat_ms=${p_lat_ms:-0} p_failed=${p_failed:-0}
 }
 
 # Scenario table: wrk script, pgbench scripts (with weights), the target ratio.
@@ -377,10 +385,11 @@ for sc in get post; do
   rate=$(printf '%.0f' "$w_rps")
   rm -f "$tmp"/pgl.*
   # shellcheck disable=SC2086
-  "$PGBIN/pgbench" -n -M prepared -c $c -j 2 -T "$secs" -R "$rate" --log --log-prefix="$tmp/pgl" \
+  "$PGBIN/pgbench" -n -M prepared -c $c -j 2 -T "$((secs + pgb_warm + 2))" -R "$rate" --log --log-prefix="$tmp/pgl" \
     "${pgb_vars[@]}" $(for f in ${pgb_scripts[$sc]}; do echo -f "$tmp/pgbench/$f"; done) hotline \
     >"$tmp/half-$sc.pgbench" 2>&1 || true
-  read -r g50 g99 <<<"$(cat "$tmp"/pgl.* 2>/dev/null | awk '{ print ($3 - (NF >= 7 ? $7 : 0)) / 1000 }' |
+  read -r g50 g99 <<<"$(cat "$tmp"/pgl.* 2>/dev/null | sort -k5,5n | awk -v warm="$pgb_warm" \
+      'NR == 1 { t0 = $5 } $5 >= t0 + warm { print ($3 - (NF >= 7 ? $7 : 0)) / 1000 }' |
     sort -n | awk '{ a[NR] = $1 } END { if (NR) printf "%.3f %.3f", a[int(NR * 0.5) + 1], a[int(NR * 0.99) + 1]; else print "0 0" }')"
   gx=$(awk -v a="$g99" -v b="$g50" 'BEGIN { printf "%.1f", (b > 0 ? a / b : 0) }')
   sx=$(awk -v a="$s99" -v b="$s50" 'BEGIN { printf "%.1f", (b > 0 ? a / b : 0) }')
