@@ -15,7 +15,7 @@
 #   BENCH_ROUNDS=2            ... split into this many alternating rounds
 #   BENCH_CONCURRENCY="1 16 64"
 #   BENCH_SCENARIOS="post get list calls mixed"
-#   BENCH_THREADS=4           HOTLINE_THREADS for hotlined (= its database connections; 2x the cores)
+#   BENCH_THREADS=16          HOTLINE_THREADS for hotlined (= its database connections)
 #   BENCH_THREAD_SWEEP="4 16 64"  HOTLINE_THREADS values to compare on POST/GET at c=16 and 64
 #                             (BENCH_SWEEP_SECONDS=4 each; empty: no sweep)
 #   BENCH_LOG_LEVEL=info      HOTLINE_LOG_LEVEL (info: one access-log line per request, as in
@@ -37,7 +37,7 @@ sweep=${BENCH_THREAD_SWEEP-"4 16 64"}
 sweep_secs=${BENCH_SWEEP_SECONDS:-4}
 concurrency=${BENCH_CONCURRENCY:-"1 16 64"}
 scenarios=${BENCH_SCENARIOS:-"post get list calls mixed"}
-threads=${BENCH_THREADS:-4}
+threads=${BENCH_THREADS:-16}
 log_level=${BENCH_LOG_LEVEL:-info}
 agent=agent-7 # one of the data set's 200 agents: whose "my tickets" pages are read
 callers=$((tickets / 3 > 0 ? tickets / 3 : 1))
