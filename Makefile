@@ -129,6 +129,7 @@ lint-openapi:
 	@tests/lint-openapi.sh
 
 bench: deps
+	@deploy/local/deps.sh wrk
 	@$(MAKE) --no-print-directory all
 	@tests/bench/run.sh
 

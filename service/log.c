@@ -81,6 +81,20 @@ void log_json(enum log_level level, const char *msg, json_t *fields)
     json_decref(line);
 }
 
+void log_json_members(enum log_level level, const char *msg, const char *members)
+{
+    if (!log_enabled(level))
+        return;
+    char ts[40], line[1024];
+    timestamp(ts, sizeof ts);
+    int n = snprintf(line, sizeof line, "{\"ts\":\"%s\",\"level\":\"%s\",\"msg\":\"%s\",%s}", ts,
+                     names[level], msg, members);
+    if (n < 0 || (size_t)n >= sizeof line - 1)
+        n = snprintf(line, sizeof line, "{\"ts\":\"%s\",\"level\":\"%s\",\"msg\":\"%s\","
+                     "\"truncated\":true}", ts, names[level], msg);
+    write_line(line);
+}
+
 void log_msg(enum log_level level, const char *fmt, ...)
 {
     if (!log_enabled(level))

@@ -24,6 +24,14 @@ int log_enabled(enum log_level level);
  */
 void log_json(enum log_level level, const char *msg, json_t *fields);
 
+/**
+ * Write {"ts","level","msg", members} as one line, without building a jansson object: for the
+ * per-request access line. members is JSON object members text ("\"k\":1,\"s\":\"v\""), already
+ * escaped by the caller. A line that would exceed 1 KiB is written without the members, with
+ * "truncated":true instead, so it stays valid JSON.
+ */
+void log_json_members(enum log_level level, const char *msg, const char *members);
+
 /** Printf-style message with no extra fields. */
 void log_msg(enum log_level level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 

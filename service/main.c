@@ -18,6 +18,7 @@
 #include "log.h"
 #include "store/db.h"
 #include "store/migrate.h"
+#include "store/token_cache.h"
 #include "store/tokens.h"
 #include "util/crypto.h"
 
@@ -165,6 +166,8 @@ static int cmd_serve(void)
         http_server_stop(0);
         return fail("%s", err);
     }
+    if (!token_cache_start()) /* without it every request looks its token up: slower, correct */
+        log_msg(LOG_WARN, "token cache not started; tokens are looked up per request");
     int port = http_server_port();
     write_port_file(port);
     log_json(LOG_INFO, "listening",
@@ -177,6 +180,7 @@ static int cmd_serve(void)
                                                   (int)http_server_in_flight()));
     jobs_stop();
     http_server_stop(10000);
+    token_cache_stop();
     db_thread_release();
     curl_global_cleanup();
     log_msg(LOG_INFO, "stopped");

@@ -256,8 +256,9 @@ void api_run_create(struct http_request *req, api_create_body body, void *ctx,
                                  "must be 1 to 255 visible ASCII characters");
         return;
     }
-    char hash[SHA256_HEX_LEN];
-    crypto_sha256_hex(req->body ? req->body : "", req->body_len, hash);
+    char hash[SHA256_HEX_LEN] = "";
+    if (key) /* only a keyed request is compared with an earlier one */
+        crypto_sha256_hex(req->body ? req->body : "", req->body_len, hash);
     struct create_run run = {
         .body = body,
         .ctx = ctx,

@@ -10,7 +10,7 @@
 
 #include "config.h"
 #include "domain/roles.h"
-#include "store/tokens.h"
+#include "store/token_cache.h"
 #include "util/crypto.h"
 
 #define TOKEN_MAX 128
@@ -36,7 +36,7 @@ bool auth_token_or_reply(struct http_request *req, const char *token)
     }
     char hash[SHA256_HEX_LEN], role[TOKEN_ROLE_MAX], name[TOKEN_NAME_MAX];
     crypto_sha256_hex(token, strlen(token), hash);
-    enum db_status s = store_token_find(http_db(req), hash, role, name);
+    enum db_status s = store_token_find_cached(http_db(req), hash, role, name);
     if (s == DB_NOT_FOUND) {
         unauthorized(req, "Bearer error=\"invalid_token\"", "the token is unknown or revoked");
         return false;

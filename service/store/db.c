@@ -20,6 +20,11 @@
 #define DB_MAX_STMTS 512
 #define RECONNECT_PAUSE_US 250000 /* after a failed connect, answer 503 at once for this long */
 #define TX_RETRIES 4
+/* A connection idle longer than this is checked before use (one extra recv), so one closed by
+ * a database restart is replaced before a statement fails on it; a busy one is not. */
+#define PROBE_AFTER_IDLE_US 1000000
+/* Distinct texts of run-time SQL (list filters, BEGIN/COMMIT) prepared per connection. */
+#define DB_DYN_STMTS 64
 
 struct db {
     PGconn *conn;
@@ -31,6 +36,12 @@ struct db {
     int64_t use_start_us;  /* when the running statement started (metrics) */
     int timeout_ms; /* 0: cfg.db_timeout_ms */
     int tx_timeout_ms; /* for the open transaction only (db_set_local_timeout) */
+    int64_t last_ok_us;    /* when a statement last succeeded on it */
+    int ndyn;
+    struct {
+        uint64_t hash;
+        char *sql; /* owned */
+    } dyn[DB_DYN_STMTS];
 };
 
 /* Shared by every thread: while the server is unreachable or silent, one thread at a time
@@ -87,12 +98,17 @@ static bool connect_poll(PGconn *c, int64_t deadline, char *why, size_t whylen)
 
 PGconn *db_connect_raw(char *err, size_t errlen)
 {
+    return db_connect_as("hotlined", err, errlen);
+}
+
+PGconn *db_connect_as(const char *application_name, char *err, size_t errlen)
+{
     char options[256], seconds[16];
     conn_options(options, sizeof options);
     snprintf(seconds, sizeof seconds, "%d", cfg.db_timeout_ms / 1000 + 2); /* a backstop only */
     const char *keys[] = {"dbname", "application_name", "connect_timeout", "options",
                           "keepalives", "keepalives_idle", NULL};
-    const char *vals[] = {cfg.database_url, "hotlined", seconds, options, "1", "10", NULL};
+    const char *vals[] = {cfg.database_url, application_name, seconds, options, "1", "10", NULL};
     int64_t deadline = clock_mono_us() + (int64_t)cfg.db_timeout_ms * 1000;
     PGconn *c = PQconnectStartParams(keys, vals, 1);
     char why[128] = "";
@@ -120,6 +136,9 @@ static void drop(struct db *db)
         atomic_fetch_sub(&st_open, 1);
     }
     memset(db->prepared, 0, sizeof db->prepared);
+    for (int i = 0; i < db->ndyn; i++)
+        free(db->dyn[i].sql);
+    db->ndyn = 0;
     db->in_tx = false;
     db->tx_timeout_ms = 0;
     db->used = false;
@@ -178,7 +197,8 @@ static bool breaker_allows(void)
 /* Make sure db->conn is open and not closed by the server since last use. */
 static enum db_status ensure_connected(struct db *db)
 {
-    if (db->conn && (PQconsumeInput(db->conn) == 0 || PQstatus(db->conn) != CONNECTION_OK)) {
+    if (db->conn && clock_mono_us() - db->last_ok_us > PROBE_AFTER_IDLE_US &&
+        (PQconsumeInput(db->conn) == 0 || PQstatus(db->conn) != CONNECTION_OK)) {
         if (db->in_tx)
             return DB_UNAVAILABLE;
         drop(db);
@@ -353,8 +373,10 @@ static enum db_status end_use(struct db *db, enum db_status s)
 {
     histo_observe(&st_statement_time, clock_mono_us() - db->use_start_us);
     atomic_fetch_sub(&st_in_use, 1);
-    if (s == DB_OK)
+    if (s == DB_OK) {
         db->used = true;
+        db->last_ok_us = clock_mono_us();
+    }
     return s;
 }
 
@@ -392,6 +414,71 @@ enum db_status db_exec_sql(struct db *db, const char *sql, int nparams,
     return end_use(db, s);
 }
 
+static uint64_t fnv1a(const char *s)
+{
+    uint64_t h = 1469598103934665603ULL;
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+    return h;
+}
+
+/* The name of sql prepared on this connection ("d<n>"), preparing it first if needed.
+ * @return DB_OK with name set; DB_NOT_FOUND when the table is full (run it unprepared) */
+static enum db_status prepare_dynamic(struct db *db, const char *sql, int nparams, char *name,
+                                      size_t n)
+{
+    uint64_t h = fnv1a(sql);
+    for (int i = 0; i < db->ndyn; i++)
+        if (db->dyn[i].hash == h && strcmp(db->dyn[i].sql, sql) == 0) {
+            snprintf(name, n, "d%d", i);
+            return DB_OK;
+        }
+    if (db->ndyn == DB_DYN_STMTS)
+        return DB_NOT_FOUND;
+    char *copy = strdup(sql);
+    if (!copy)
+        return DB_NOT_FOUND;
+    snprintf(name, n, "d%d", db->ndyn);
+    if (!PQsendPrepare(db->conn, name, sql, nparams, NULL)) {
+        free(copy);
+        return DB_UNAVAILABLE;
+    }
+    PGresult *res = NULL;
+    enum db_status s = await_result(db, &res);
+    PQclear(res);
+    if (s != DB_OK || !db->conn) {
+        free(copy);
+        return s;
+    }
+    db->dyn[db->ndyn].hash = h;
+    db->dyn[db->ndyn].sql = copy;
+    db->ndyn++;
+    return DB_OK;
+}
+
+enum db_status db_exec_dynamic(struct db *db, const char *sql, int nparams,
+                               const char *const *params, PGresult **out)
+{
+    *out = NULL;
+    enum db_status s = begin_use(db);
+    if (s != DB_OK)
+        return s;
+    char name[16];
+    s = prepare_dynamic(db, sql, nparams, name, sizeof name);
+    if (s == DB_NOT_FOUND) {
+        s = PQsendQueryParams(db->conn, sql, nparams, NULL, params, NULL, NULL, 0)
+                ? await_result(db, out)
+                : DB_UNAVAILABLE;
+    } else if (s == DB_OK) {
+        s = PQsendQueryPrepared(db->conn, name, nparams, params, NULL, NULL, 0)
+                ? await_result(db, out)
+                : DB_UNAVAILABLE;
+    }
+    if (s == DB_UNAVAILABLE && db->conn && !db->in_tx)
+        drop(db);
+    return end_use(db, s);
+}
+
 enum db_status db_run(struct db *db, struct db_stmt *stmt, const char *const *params)
 {
     PGresult *res = NULL;
@@ -403,7 +490,7 @@ enum db_status db_run(struct db *db, struct db_stmt *stmt, const char *const *pa
 static enum db_status simple(struct db *db, const char *sql)
 {
     PGresult *res = NULL;
-    enum db_status s = db_exec_sql(db, sql, 0, NULL, &res);
+    enum db_status s = db_exec_dynamic(db, sql, 0, NULL, &res);
     PQclear(res);
     return s;
 }
@@ -570,6 +657,11 @@ enum db_status db_copy_end(struct db *db, const char *abort_reason, long *rows)
 bool db_in_transaction(const struct db *db)
 {
     return db->in_tx;
+}
+
+PGconn *db_pgconn(struct db *db)
+{
+    return db->conn;
 }
 
 void db_stats_get(struct db_stats *out)

@@ -76,6 +76,14 @@ enum db_status db_exec(struct db *db, struct db_stmt *stmt, const char *const *p
 enum db_status db_exec_sql(struct db *db, const char *sql, int nparams,
                            const char *const *params, PGresult **out);
 
+/**
+ * Run SQL built at run time from a few shapes (a list's optional filters): each distinct text
+ * is prepared once per connection, like a DB_STMT, up to 64 texts (then run unprepared). Never
+ * put values in the text: parameters only.
+ */
+enum db_status db_exec_dynamic(struct db *db, const char *sql, int nparams,
+                               const char *const *params, PGresult **out);
+
 /** Run a statement whose result is ignored. */
 enum db_status db_run(struct db *db, struct db_stmt *stmt, const char *const *params);
 
@@ -146,5 +154,14 @@ int64_t db_get_i64(const PGresult *res, int row, const char *col);
 
 /** Open a standalone connection with the process settings (for migrate and CLI tools). */
 PGconn *db_connect_raw(char *err, size_t errlen);
+
+/** db_connect_raw under another application_name (how pg_stat_activity tells it apart). */
+PGconn *db_connect_as(const char *application_name, char *err, size_t errlen);
+
+/**
+ * The handle's connection (borrowed; NULL when not connected), for what the statement API does
+ * not cover: waiting for notifications after LISTEN.
+ */
+PGconn *db_pgconn(struct db *db);
 
 #endif

@@ -376,7 +376,7 @@ enum db_status store_ticket_list(struct db *db, const struct ticket_filter *f, s
     params[n++] = limit;
     strbuf_printf(&sql, " ORDER BY t.id DESC LIMIT $%d) x ORDER BY x.id DESC", n);
     PGresult *res = NULL;
-    enum db_status s = sql.oom ? DB_ERROR : db_exec_sql(db, sql.data, n, params, &res);
+    enum db_status s = sql.oom ? DB_ERROR : db_exec_dynamic(db, sql.data, n, params, &res);
     strbuf_free(&sql);
     if (s != DB_OK)
         return s;
