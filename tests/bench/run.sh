@@ -24,6 +24,7 @@
 #   BENCH_RESULTS=FILE        where to write the results (default results/<date>[-<tickets>].md)
 #   BENCH_KEEP_TMP=1          keep the cluster, logs and raw outputs
 #   BENCH_BIN=PATH            another hotlined binary (e.g. an older build, for before/after)
+#   BENCH_EMERGENCIES=0       skip tests/bench/emergencies.sh (run after the rest, same results file)
 #   BENCH_CAPTURE_ONLY=1      stop after capturing the pgbench scripts (with BENCH_KEEP_TMP=1)
 set -euo pipefail
 
@@ -548,6 +549,12 @@ machine="$(lscpu | sed -n 's/^Model name: *//p' | head -1), $(nproc) cores, $(fr
     echo '```'
   done
 } >"$tmp/results.md"
+# Issue 11's emergencies (import vs COPY, list building, claims): its own cluster and data.
+if [[ ${BENCH_EMERGENCIES:-1} != 0 ]]; then
+  note "== emergencies (tests/bench/emergencies.sh)"
+  BENCH_BIN="$bin" "$bench/emergencies.sh" >>"$tmp/results.md" ||
+    printf '\n## Emergencies\n\nemergencies.sh failed (exit %s)\n' "$?" >>"$tmp/results.md"
+fi
 mkdir -p "$(dirname "$results")"
 cp "$tmp/results.md" "$results"
 echo
