@@ -283,6 +283,35 @@ static void test_bad_input_changes_nothing(void **state)
     assert_int_equal(h_db_long("SELECT count(*) FROM followup_attempts"), a0);
 }
 
+/* The sweeper's second pass (still pending 4 h after overdue) reads its own partial index, not
+ * every pending follow-up. Inside a transaction that is rolled back, so nothing is left. */
+static void test_escalation_query_uses_the_index(void **state)
+{
+    (void)state;
+    PGconn *db = h_db();
+    h_db_exec("BEGIN");
+    h_db_exec("INSERT INTO followups (kind, due_at, status, escalation_level, overdue_at, "
+              "created_by, created_at, updated_at) "
+              "SELECT 'custom', timestamptz '2030-01-01', 'pending', "
+              "CASE WHEN g % 1000 = 0 THEN 1 ELSE 0 END, "
+              "CASE WHEN g % 1000 = 0 THEN timestamptz '2030-01-01' END, 'bulk', now(), now() "
+              "FROM generate_series(1, 100000) g");
+    h_db_exec("ANALYZE followups");
+    PGresult *res = PQexec(db, "EXPLAIN SELECT id FROM followups WHERE status = 'pending' AND "
+                               "escalation_level = 1 AND overdue_at <= now() - interval '4 hours' "
+                               "ORDER BY overdue_at, id LIMIT 100 FOR UPDATE SKIP LOCKED");
+    assert_int_equal(PQresultStatus(res), PGRES_TUPLES_OK);
+    bool uses_index = false;
+    for (int i = 0; i < PQntuples(res); i++)
+        uses_index |= strstr(PQgetvalue(res, i, 0), "followups_overdue_escalate") != NULL;
+    char plan[256];
+    snprintf(plan, sizeof plan, "%s", PQntuples(res) ? PQgetvalue(res, 0, 0) : "(no plan)");
+    PQclear(res);
+    h_db_exec("ROLLBACK");
+    if (!uses_index)
+        fail_msg("the escalation pass does not use followups_overdue_escalate: %s", plan);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -293,6 +322,7 @@ int main(void)
         cmocka_unit_test(test_agent_queue_in_order),
         cmocka_unit_test(test_overdue_followup),
         cmocka_unit_test(test_bad_input_changes_nothing),
+        cmocka_unit_test(test_escalation_query_uses_the_index),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
