@@ -22,10 +22,10 @@ bool text_is_blank(const char *s)
     return !s || s[strspn(s, " \t\r\n")] == '\0';
 }
 
-/* A required text that must say something: present, not only spaces. */
+/* A text that must say something when given: not only spaces (empty is the spec's error). */
 static void need_text(struct verrors *errs, const struct vvalue *v, const char *field)
 {
-    if (v->present && !v->is_null && v->str && text_is_blank(v->str))
+    if (v->present && !v->is_null && v->str && v->str[0] && text_is_blank(v->str))
         verr_add(errs, field, "must not be blank");
 }
 
