@@ -512,18 +512,35 @@ static void test_dispatch_overdue_once(void **state)
     long long did = h_int(d, "id");
     expect_instant(d, "accept_due_at", "2026-12-07T09:30:00+08:00"); /* Monday: 90 + 30 min */
     json_decref(d);
+    /* and 200 more, swept by two instances at once */
+    for (int i = 0; i < 200; i++)
+        json_decref(call("POST", agent, "{\"department\":\"Depot\",\"contact_person\":\"Ma\","
+                                        "\"agreed\":\"Collect the meter\"}",
+                         201, "/tickets/%lld/dispatches", id));
+    struct hs srv2;
+    hs_start(&srv2, "complaints-b", NULL);
+    hs_clock(&srv2, "2026-12-04T16:30:00+08:00");
     int before = rx_count(rx);
     hs_clock(&srv, "2026-12-07T09:29:00+08:00");
+    hs_clock(&srv2, "2026-12-07T09:29:00+08:00");
     h_sleep_ms(500);
     assert_int_equal(events(id, "dispatch_overdue"), 0);
     hs_clock(&srv, "2026-12-07T09:30:00+08:00");
+    hs_clock(&srv2, "2026-12-07T09:30:00+08:00");
     char sql[200];
     snprintf(sql, sizeof sql, "SELECT count(*) FROM ticket_events WHERE ticket_id = %lld AND "
                               "kind = 'dispatch_overdue'", id);
-    wait_count(sql, 1);
+    wait_count(sql, 201);
     h_sleep_ms(500);
-    assert_int_equal(h_db_long(sql), 1);
-    assert_true(rx_wait(rx, before + 1, 3000));
+    assert_int_equal(h_db_long(sql), 201);
+    snprintf(sql, sizeof sql, "SELECT count(*) FROM (SELECT after->>'dispatch_id' FROM "
+                              "ticket_events WHERE ticket_id = %lld AND kind = 'dispatch_overdue' "
+                              "GROUP BY 1 HAVING count(*) <> 1) x", id);
+    assert_int_equal(h_db_long(sql), 0);
+    assert_int_equal(h_db_long("SELECT count(*) FROM outbox WHERE event = 'dispatch.overdue'"),
+                     201);
+    assert_true(rx_wait(rx, before + 201, 5000));
+    assert_int_equal(hs_stop(&srv2), 0);
     d = call("GET", dept, NULL, 200, "/dispatches/%lld", did);
     assert_true(json_is_true(json_object_get(d, "overdue")));
     json_decref(d);
