@@ -38,11 +38,10 @@ static void reply_stage(struct http_request *req, const struct complaint_call *c
 {
     json_t *extra = json_pack("{s:s, s:s}", "complaint_stage", complaint_stage_names[c->stage],
                               "missing_step", complaint_step_names[c->missing]);
-    http_reply_problem_with(req, PROBLEM_TRANSITION, extra,
-                            "the complaint is %s, not awaiting review%s%s",
-                            complaint_stage_names[c->stage],
-                            c->missing != STEP_NONE ? "; missing step: " : "",
-                            c->missing != STEP_NONE ? complaint_step_names[c->missing] : "");
+    http_reply_problem_with(
+        req, PROBLEM_TRANSITION, extra, "the complaint is %s, not awaiting review%s%s",
+        complaint_stage_names[c->stage], c->missing != STEP_NONE ? "; missing step: " : "",
+        c->missing != STEP_NONE ? complaint_step_names[c->missing] : "");
 }
 
 static void reply_dispatch_state(struct http_request *req, const struct complaint_call *c,
@@ -50,12 +49,11 @@ static void reply_dispatch_state(struct http_request *req, const struct complain
 {
     char allowed[120];
     dispatch_actions_text(c->dispatch, allowed, sizeof allowed);
-    json_t *extra = json_pack("{s:s, s:s}", "status", dispatch_status_names[c->dispatch],
-                              "action", dispatch_action_names[a]);
+    json_t *extra = json_pack("{s:s, s:s}", "status", dispatch_status_names[c->dispatch], "action",
+                              dispatch_action_names[a]);
     http_reply_problem_with(req, PROBLEM_TRANSITION, extra,
                             "a %s dispatch does not allow %s; allowed: %s",
-                            dispatch_status_names[c->dispatch], dispatch_action_names[a],
-                            allowed);
+                            dispatch_status_names[c->dispatch], dispatch_action_names[a], allowed);
 }
 
 /* The problem for a refused step (DB_CONFLICT with c->refusal set). */
@@ -64,16 +62,19 @@ static void reply_refusal(struct http_request *req, const struct complaint_call 
 {
     switch (c->refusal) {
     case CR_ARCHIVED:
-        http_reply_problem(req, PROBLEM_CONFLICT, "the ticket is archived (closed); reopen it "
-                                                  "first");
+        http_reply_problem(req, PROBLEM_CONFLICT,
+                           "the ticket is archived (closed); reopen it "
+                           "first");
         break;
     case CR_NOT_HANDLING:
-        http_reply_problem(req, PROBLEM_CONFLICT, "the ticket is resolved: departments are "
-                                                  "dispatched to only while it is handled");
+        http_reply_problem(req, PROBLEM_CONFLICT,
+                           "the ticket is resolved: departments are "
+                           "dispatched to only while it is handled");
         break;
     case CR_NOT_OWNER:
-        http_reply_problem(req, PROBLEM_FORBIDDEN, "only the ticket's owner (首问负责制) or a "
-                                                   "supervisor may do this");
+        http_reply_problem(req, PROBLEM_FORBIDDEN,
+                           "only the ticket's owner (首问负责制) or a "
+                           "supervisor may do this");
         break;
     case CR_NOT_HIGHER:
         http_reply_problem(req, PROBLEM_CONFLICT,
@@ -97,8 +98,9 @@ static void reply_refusal(struct http_request *req, const struct complaint_call 
         http_reply_problem(req, PROBLEM_CONFLICT, "this extension was decided already");
         break;
     case CR_WAITING:
-        http_reply_problem(req, PROBLEM_CONFLICT, "an extension of this ticket is already "
-                                                  "waiting for a supervisor's decision");
+        http_reply_problem(req, PROBLEM_CONFLICT,
+                           "an extension of this ticket is already "
+                           "waiting for a supervisor's decision");
         break;
     case CR_NOT_COMPLAINT:
         http_reply_problem(req, PROBLEM_CONFLICT, "only tickets of kind complaint are reviewed");
@@ -112,8 +114,9 @@ static void reply_refusal(struct http_request *req, const struct complaint_call 
                            "record one (PATCH /tickets/{id}) before approving");
         break;
     case CR_NONE:
-        http_reply_problem(req, PROBLEM_CONFLICT, "the ticket is not in a state that allows "
-                                                  "this");
+        http_reply_problem(req, PROBLEM_CONFLICT,
+                           "the ticket is not in a state that allows "
+                           "this");
         break;
     }
 }
@@ -166,7 +169,7 @@ static void extension_headers(struct http_request *req, const char *json)
     location(req, json, "/extensions/%" PRId64);
 }
 
-/* ---- creating POSTs (Idempotency-Key) ----------------------------------------------------------- */
+/* ---- creating POSTs (Idempotency-Key) ------------------------------------------------------- */
 
 enum create_kind { CREATE_DISPATCH, CREATE_REDISPATCH, CREATE_ESCALATION, CREATE_EXTENSION };
 
@@ -203,8 +206,8 @@ static enum db_status create_body(struct db *db, void *arg, int *status, char **
     return s;
 }
 
-static void run_create(struct http_request *req, struct create_ctx *x,
-                       api_created_headers headers, enum dispatch_action a, const char *what)
+static void run_create(struct http_request *req, struct create_ctx *x, api_created_headers headers,
+                       enum dispatch_action a, const char *what)
 {
     x->c = call_for(req);
     api_run_create(req, create_body, x, headers, what);
@@ -265,7 +268,7 @@ void api_extensions_create(struct http_request *req)
     run_create(req, &x, extension_headers, DA_COUNT, "ticket");
 }
 
-/* ---- dispatch steps ----------------------------------------------------------------------------- */
+/* ---- dispatch steps ------------------------------------------------------------------------- */
 
 static void answer(struct http_request *req, enum dispatch_action a)
 {
@@ -312,7 +315,7 @@ void api_dispatches_ruling(struct http_request *req)
     reply_step(req, app_dispatch_rule(http_db(req), id, &in, &c), &c, in.action, "dispatch");
 }
 
-/* ---- reads -------------------------------------------------------------------------------------- */
+/* ---- reads ---------------------------------------------------------------------------------- */
 
 typedef enum db_status (*json_reader)(struct db *db, int64_t id, char **json);
 
@@ -349,7 +352,8 @@ void api_extensions_list(struct http_request *req)
     read_json(req, "ticket", store_extensions_json);
 }
 
-/* ---- hand-over, extension decision, review -------------------------------------------------------- */
+/* ---- hand-over, extension decision, review
+ * -------------------------------------------------------- */
 
 void api_tickets_handover(struct http_request *req)
 {

@@ -85,15 +85,20 @@ static enum db_status call_customer(struct db *db, const struct customer *cu, in
     enum db_status s = calendar_acquire(db, &cal);
     if (s != DB_OK)
         return s;
-    struct followup_new f = {.kind = kind, .ticket_id = ticket_id, .phone = cu->phone,
-                             .phone_norm = cu->phone_norm, .agent = cu->owner, .notes = notes,
-                             .created_by = actor, .now = now};
+    struct followup_new f = {.kind = kind,
+                             .ticket_id = ticket_id,
+                             .phone = cu->phone,
+                             .phone_norm = cu->phone_norm,
+                             .agent = cu->owner,
+                             .notes = notes,
+                             .created_by = actor,
+                             .now = now};
     bool ok = followup_schedule(cal, kind, false, wanted < now ? now : wanted, &f.due_at);
     calendar_release(cal);
     return ok ? store_followup_create(db, &f, id) : DB_INVALID;
 }
 
-/* ---- escalation by hand ----------------------------------------------------------------------- */
+/* ---- escalation by hand --------------------------------------------------------------------- */
 
 /* Raise a locked ticket's level and record it through the sweeper's path. */
 static enum db_status escalate_locked(struct db *db, const struct ticket_state *st, int to,
@@ -150,7 +155,7 @@ enum db_status app_ticket_escalate(struct db *db, int64_t ticket_id,
     return db_atomically(db, escalate_tx, &x);
 }
 
-/* ---- hand-over -------------------------------------------------------------------------------- */
+/* ---- hand-over ------------------------------------------------------------------------------ */
 
 struct handover_ctx {
     int64_t id;
@@ -181,7 +186,7 @@ enum db_status app_ticket_handover(struct db *db, int64_t ticket_id,
     return db_atomically(db, handover_tx, &x);
 }
 
-/* ---- dispatches ------------------------------------------------------------------------------- */
+/* ---- dispatches ----------------------------------------------------------------------------- */
 
 /* When a dispatch made now must be signed for. */
 static enum db_status accept_due(struct db *db, hl_time now, hl_time *due)
@@ -190,8 +195,7 @@ static enum db_status accept_due(struct db *db, hl_time now, hl_time *due)
     enum db_status s = calendar_acquire(db, &cal);
     if (s != DB_OK)
         return s;
-    bool ok = deadline_business_minutes(cal, now, cal->rules.dispatch_accept_business_minutes,
-                                        due);
+    bool ok = deadline_business_minutes(cal, now, cal->rules.dispatch_accept_business_minutes, due);
     calendar_release(cal);
     return ok ? DB_OK : DB_INVALID;
 }
@@ -201,8 +205,12 @@ static enum db_status dispatch_new(struct db *db, int64_t ticket_id,
                                    const struct dispatch_input *in, int64_t previous_id,
                                    const char *event, struct complaint_call *c, int64_t *id)
 {
-    struct dispatch_new d = {.ticket_id = ticket_id, .in = in, .previous_id = previous_id,
-                             .actor = c->actor, .event_kind = event, .now = c->now};
+    struct dispatch_new d = {.ticket_id = ticket_id,
+                             .in = in,
+                             .previous_id = previous_id,
+                             .actor = c->actor,
+                             .event_kind = event,
+                             .now = c->now};
     enum db_status s = accept_due(db, c->now, &d.accept_due_at);
     return s == DB_OK ? store_dispatch_create(db, &d, id, &c->json) : s;
 }
@@ -263,7 +271,8 @@ static enum db_status dispatch_for(struct db *db, int64_t id, enum dispatch_acti
 }
 
 static const char *const answer_events[DA_COUNT] = {
-    [DA_ACCEPT] = "dispatch_accepted", [DA_RETURN] = "dispatch_returned",
+    [DA_ACCEPT] = "dispatch_accepted",
+    [DA_RETURN] = "dispatch_returned",
     [DA_REPLY] = "dispatch_replied",
 };
 
@@ -281,11 +290,16 @@ static enum db_status answer_tx(struct db *db, void *arg)
         return s;
     if (st.clock.status == TICKET_STATUS_CLOSED)
         return refuse(x->c, CR_ARCHIVED);
-    struct dispatch_step step = {
-        .id = row.id, .action = x->answer->action, .from = row.status, .to = to,
-        .person = x->answer->contact_person ? x->answer->contact_person : row.contact_person,
-        .text = x->answer->text, .actor = x->c->actor,
-        .event_kind = answer_events[x->answer->action], .now = x->c->now};
+    struct dispatch_step step = {.id = row.id,
+                                 .action = x->answer->action,
+                                 .from = row.status,
+                                 .to = to,
+                                 .person = x->answer->contact_person ? x->answer->contact_person
+                                                                     : row.contact_person,
+                                 .text = x->answer->text,
+                                 .actor = x->c->actor,
+                                 .event_kind = answer_events[x->answer->action],
+                                 .now = x->c->now};
     return store_dispatch_step(db, &step, &x->c->json);
 }
 
@@ -306,10 +320,15 @@ static enum db_status replace_dispatch(struct db *db, const struct dispatch_row 
     if (s != DB_OK)
         return s;
     char *old = NULL;
-    struct dispatch_step step = {.id = row->id, .action = a, .from = row->status,
-                                 .to = DS_REDISPATCHED, .text = ruling, .next_id = next,
+    struct dispatch_step step = {.id = row->id,
+                                 .action = a,
+                                 .from = row->status,
+                                 .to = DS_REDISPATCHED,
+                                 .text = ruling,
+                                 .next_id = next,
                                  .actor = c->actor,
-                                 .event_kind = ruling ? "dispatch_ruling" : NULL, .now = c->now};
+                                 .event_kind = ruling ? "dispatch_ruling" : NULL,
+                                 .now = c->now};
     s = store_dispatch_step(db, &step, &old);
     free(old);
     return s;
@@ -350,9 +369,14 @@ static enum db_status rule_tx(struct db *db, void *arg)
         return s;
     if (r->action == DA_RULE_REASSIGN)
         return replace_dispatch(db, &row, DA_RULE_REASSIGN, &r->to, r->reason, x->c);
-    struct dispatch_step step = {.id = row.id, .action = DA_RULE_KEEP, .from = row.status,
-                                 .to = to, .text = r->reason, .has_accept_due = true,
-                                 .actor = x->c->actor, .event_kind = "dispatch_ruling",
+    struct dispatch_step step = {.id = row.id,
+                                 .action = DA_RULE_KEEP,
+                                 .from = row.status,
+                                 .to = to,
+                                 .text = r->reason,
+                                 .has_accept_due = true,
+                                 .actor = x->c->actor,
+                                 .event_kind = "dispatch_ruling",
                                  .now = x->c->now};
     s = accept_due(db, x->c->now, &step.accept_due_at);
     return s == DB_OK ? store_dispatch_step(db, &step, &x->c->json) : s;
@@ -365,7 +389,7 @@ enum db_status app_dispatch_rule(struct db *db, int64_t dispatch_id,
     return db_atomically(db, rule_tx, &x);
 }
 
-/* ---- extensions ------------------------------------------------------------------------------- */
+/* ---- extensions ----------------------------------------------------------------------------- */
 
 struct extension_ctx {
     int64_t id; /* ticket (request) or extension (decision) */
@@ -389,8 +413,10 @@ static enum db_status request_tx(struct db *db, void *arg)
     x->c->verdict = extension_request_check(&st.clock, x->in->deadline, x->in->until, x->c->now);
     if (x->c->verdict != EXT_OK)
         return refuse(x->c, CR_EXTENSION);
-    struct extension_new e = {.ticket_id = x->id, .in = x->in,
-                              .due_at = st.clock.d.due[x->in->deadline], .actor = x->c->actor,
+    struct extension_new e = {.ticket_id = x->id,
+                              .in = x->in,
+                              .due_at = st.clock.d.due[x->in->deadline],
+                              .actor = x->c->actor,
                               .now = x->c->now};
     s = store_extension_create(db, &e, &x->c->json);
     return s == DB_DUPLICATE ? refuse(x->c, CR_WAITING) : s;
@@ -403,9 +429,8 @@ enum db_status app_extension_request(struct db *db, int64_t ticket_id,
     return db_atomically(db, request_tx, &x);
 }
 
-static const char *const due_keys[DL_COUNT] = {"resolve_due_at", "relay_due_at",
-                                               "callback_due_at", "next_callback_due_at",
-                                               "progress_due_at"};
+static const char *const due_keys[DL_COUNT] = {"resolve_due_at", "relay_due_at", "callback_due_at",
+                                               "next_callback_due_at", "progress_due_at"};
 
 /* Move the deadline (history: extension_approved, before/after), then tell the customer. */
 static enum db_status approve(struct db *db, const struct extension_row *row,
@@ -425,21 +450,27 @@ static enum db_status approve(struct db *db, const struct extension_row *row,
     char old_due[48], new_due[48], rule[DEADLINE_RULE_MAX];
     tf_format_rfc3339(st->clock.d.due[k], 0, old_due, sizeof old_due);
     tf_format_rfc3339(row->until, 0, new_due, sizeof new_due);
-    snprintf(rule, sizeof rule, "extended to %s by %s (extension %" PRId64 ")", new_due,
-             c->actor, row->id);
+    snprintf(rule, sizeof rule, "extended to %s by %s (extension %" PRId64 ")", new_due, c->actor,
+             row->id);
     json_t *before = json_pack("{s:s}", due_keys[k], old_due);
-    json_t *after = json_pack("{s:s, s:I}", due_keys[k], new_due, "extension_id",
-                              (json_int_t)row->id);
+    json_t *after =
+        json_pack("{s:s, s:I}", due_keys[k], new_due, "extension_id", (json_int_t)row->id);
     json_t *rules = json_pack("{s:s}", due_keys[k], rule);
     char *b = json_dumps(before, JSON_COMPACT), *a = json_dumps(after, JSON_COMPACT),
          *rl = json_dumps(rules, JSON_COMPACT), *ticket = NULL;
     json_decref(before);
     json_decref(after);
     json_decref(rules);
-    struct ticket_state_change ch = {.id = st->id, .clock = &clock, .deadline_rules = rl,
-                                     .merge_rules = true, .actor = c->actor,
-                                     .event_kind = "extension_approved", .before = b,
-                                     .after = a, .note = x->decision->note, .now = c->now};
+    struct ticket_state_change ch = {.id = st->id,
+                                     .clock = &clock,
+                                     .deadline_rules = rl,
+                                     .merge_rules = true,
+                                     .actor = c->actor,
+                                     .event_kind = "extension_approved",
+                                     .before = b,
+                                     .after = a,
+                                     .note = x->decision->note,
+                                     .now = c->now};
     s = b && a && rl ? store_ticket_state_update(db, &ch, &ticket) : DB_ERROR;
     free(b);
     free(a);
@@ -476,9 +507,12 @@ static enum db_status decide_tx(struct db *db, void *arg)
         s = approve(db, &row, &st, x, &followup);
     if (s != DB_OK)
         return s;
-    struct extension_decision d = {.id = row.id, .approve = x->decision->approve,
-                                   .note = x->decision->note, .actor = x->c->actor,
-                                   .followup_id = followup, .now = x->c->now};
+    struct extension_decision d = {.id = row.id,
+                                   .approve = x->decision->approve,
+                                   .note = x->decision->note,
+                                   .actor = x->c->actor,
+                                   .followup_id = followup,
+                                   .now = x->c->now};
     return store_extension_decide(db, &d, &x->c->json);
 }
 
@@ -489,7 +523,7 @@ enum db_status app_extension_decide(struct db *db, int64_t extension_id,
     return db_atomically(db, decide_tx, &x);
 }
 
-/* ---- review ----------------------------------------------------------------------------------- */
+/* ---- review --------------------------------------------------------------------------------- */
 
 /* Approved: awaiting the satisfaction callback, which is scheduled now for the business day
  * after the resolution (or the next calling moment when that has passed). */
@@ -510,15 +544,20 @@ static enum db_status review_approve(struct db *db, const struct ticket_state *s
     }
     struct ticket_clock clock = st->clock;
     struct ticket_state_change ch = {
-        .id = st->id, .clock = &clock, .set_review = true, .actor = c->actor,
-        .event_kind = "reviewed", .before = "{\"complaint_stage\":\"awaiting_review\"}",
+        .id = st->id,
+        .clock = &clock,
+        .set_review = true,
+        .actor = c->actor,
+        .event_kind = "reviewed",
+        .before = "{\"complaint_stage\":\"awaiting_review\"}",
         .after = "{\"complaint_stage\":\"awaiting_callback\",\"decision\":\"approved\"}",
-        .note = in->note, .now = c->now};
+        .note = in->note,
+        .now = c->now};
     if (s == DB_OK)
         s = store_ticket_state_update(db, &ch, &c->json);
     if (s == DB_OK)
-        s = call_customer(db, &cu, st->id, FOLLOWUP_SATISFACTION, wanted, NULL, c->actor,
-                          c->now, NULL);
+        s = call_customer(db, &cu, st->id, FOLLOWUP_SATISFACTION, wanted, NULL, c->actor, c->now,
+                          NULL);
     json_decref(cu.ticket);
     return s;
 }
@@ -546,9 +585,14 @@ static enum db_status review_tx(struct db *db, void *arg)
     }
     if (x->in->approve)
         return review_approve(db, &st, x->in, x->c);
-    struct ticket_transition t = {.id = x->id, .expected = -1, .to = TICKET_STATUS_IN_PROGRESS,
-                                  .note = x->in->note, .actor = x->c->actor, .now = x->c->now,
-                                  .via = VIA_REVIEW, .event_kind = "review_sent_back"};
+    struct ticket_transition t = {.id = x->id,
+                                  .expected = -1,
+                                  .to = TICKET_STATUS_IN_PROGRESS,
+                                  .note = x->in->note,
+                                  .actor = x->c->actor,
+                                  .now = x->c->now,
+                                  .via = VIA_REVIEW,
+                                  .event_kind = "review_sent_back"};
     s = app_ticket_transition(db, &t);
     x->c->json = t.json;
     return s;
@@ -561,7 +605,7 @@ enum db_status app_complaint_review(struct db *db, int64_t ticket_id,
     return db_atomically(db, review_tx, &x);
 }
 
-/* ---- the satisfaction callback's result ------------------------------------------------------ */
+/* ---- the satisfaction callback's result ----------------------------------------------------- */
 
 struct callback_ctx {
     int64_t id;
@@ -587,12 +631,15 @@ static enum db_status callback_tx(struct db *db, void *arg)
     else
         snprintf(note, sizeof note, "satisfaction callback: %s",
                  complaint_outcome_names[x->outcome]);
-    struct ticket_transition t = {
-        .id = x->id, .expected = -1,
-        .to = unsatisfied ? TICKET_STATUS_REOPENED : TICKET_STATUS_CLOSED, .note = note,
-        .actor = x->actor, .now = x->now, .via = VIA_CALLBACK,
-        .event_kind = unsatisfied ? "reopened" : "archived",
-        .complaint_outcome = complaint_outcome_names[x->outcome]};
+    struct ticket_transition t = {.id = x->id,
+                                  .expected = -1,
+                                  .to = unsatisfied ? TICKET_STATUS_REOPENED : TICKET_STATUS_CLOSED,
+                                  .note = note,
+                                  .actor = x->actor,
+                                  .now = x->now,
+                                  .via = VIA_CALLBACK,
+                                  .event_kind = unsatisfied ? "reopened" : "archived",
+                                  .complaint_outcome = complaint_outcome_names[x->outcome]};
     s = app_ticket_transition(db, &t);
     free(t.json);
     if (s != DB_OK || !unsatisfied)
@@ -600,15 +647,15 @@ static enum db_status callback_tx(struct db *db, void *arg)
     /* back to handling, one level up: the customer was not satisfied */
     struct complaint_call c = {.actor = x->actor, .now = x->now};
     if ((s = store_ticket_state_get(db, x->id, true, &st)) == DB_OK)
-        s = escalate_locked(db, &st, -1, "the customer is not satisfied with the resolution",
-                            NULL, &c);
+        s = escalate_locked(db, &st, -1, "the customer is not satisfied with the resolution", NULL,
+                            &c);
     free(c.json);
     return s == DB_CONFLICT && c.refusal == CR_NOT_HIGHER ? DB_OK : s; /* at the manager */
 }
 
 enum db_status app_complaint_callback(struct db *db, int64_t ticket_id,
-                                      enum complaint_outcome outcome, int score,
-                                      const char *actor, hl_time now)
+                                      enum complaint_outcome outcome, int score, const char *actor,
+                                      hl_time now)
 {
     struct callback_ctx x = {ticket_id, outcome, score, actor, now};
     return db_atomically(db, callback_tx, &x);

@@ -21,18 +21,18 @@
 /** Why a complaint step was refused (DB_CONFLICT). */
 enum complaint_refusal {
     CR_NONE,
-    CR_ARCHIVED,     /* the ticket is closed (archived) */
-    CR_NOT_HANDLING, /* the ticket is resolved or closed: no dispatching now */
-    CR_NOT_OWNER,    /* only the owner (or a supervisor) may do this */
-    CR_NOT_HIGHER,   /* escalation: not above the current level */
-    CR_SAME_OWNER,   /* hand-over to the owner */
+    CR_ARCHIVED,       /* the ticket is closed (archived) */
+    CR_NOT_HANDLING,   /* the ticket is resolved or closed: no dispatching now */
+    CR_NOT_OWNER,      /* only the owner (or a supervisor) may do this */
+    CR_NOT_HIGHER,     /* escalation: not above the current level */
+    CR_SAME_OWNER,     /* hand-over to the owner */
     CR_DISPATCH_STATE, /* the dispatch's state does not allow the action */
-    CR_EXTENSION,    /* extension_verdict says why */
-    CR_DECIDED,      /* the extension was decided already */
-    CR_WAITING,      /* an extension request is already waiting */
-    CR_NOT_COMPLAINT, /* only complaints are reviewed */
-    CR_STAGE,        /* the complaint is not awaiting review (see stage, missing) */
-    CR_NO_PHONE,     /* approving needs a number to call the customer back */
+    CR_EXTENSION,      /* extension_verdict says why */
+    CR_DECIDED,        /* the extension was decided already */
+    CR_WAITING,        /* an extension request is already waiting */
+    CR_NOT_COMPLAINT,  /* only complaints are reviewed */
+    CR_STAGE,          /* the complaint is not awaiting review (see stage, missing) */
+    CR_NO_PHONE,       /* approving needs a number to call the customer back */
 };
 
 /** What every step is given and what it answers. */
@@ -42,12 +42,12 @@ struct complaint_call {
     hl_time now;
     /* outcomes */
     enum complaint_refusal refusal;
-    int level;                        /* CR_NOT_HIGHER: the current level */
-    enum dispatch_status dispatch;    /* CR_DISPATCH_STATE: the dispatch's status */
-    enum extension_verdict verdict;   /* CR_EXTENSION */
-    enum complaint_stage stage;       /* CR_STAGE */
-    enum complaint_step missing;      /* CR_STAGE: the step the complaint waits for */
-    char *json;                       /* the answer's representation (caller frees) */
+    int level;                      /* CR_NOT_HIGHER: the current level */
+    enum dispatch_status dispatch;  /* CR_DISPATCH_STATE: the dispatch's status */
+    enum extension_verdict verdict; /* CR_EXTENSION */
+    enum complaint_stage stage;     /* CR_STAGE */
+    enum complaint_step missing;    /* CR_STAGE: the step the complaint waits for */
+    char *json;                     /* the answer's representation (caller frees) */
 };
 
 /** POST /tickets/{id}/escalations. json: the escalation recorded. */
@@ -68,8 +68,7 @@ enum db_status app_dispatch_answer(struct db *db, int64_t dispatch_id,
 
 /** POST /dispatches/{id}/redispatch (改派, the owner). json: the new dispatch. */
 enum db_status app_dispatch_redispatch(struct db *db, int64_t dispatch_id,
-                                       const struct dispatch_input *in,
-                                       struct complaint_call *c);
+                                       const struct dispatch_input *in, struct complaint_call *c);
 
 /** POST /dispatches/{id}/ruling (a supervisor). json: the dispatch that now runs. */
 enum db_status app_dispatch_rule(struct db *db, int64_t dispatch_id,
@@ -93,7 +92,7 @@ enum db_status app_complaint_review(struct db *db, int64_t ticket_id,
  * counted) and raises its escalation level. Tickets not awaiting a callback are left alone.
  */
 enum db_status app_complaint_callback(struct db *db, int64_t ticket_id,
-                                      enum complaint_outcome outcome, int score,
-                                      const char *actor, hl_time now);
+                                      enum complaint_outcome outcome, int score, const char *actor,
+                                      hl_time now);
 
 #endif

@@ -11,9 +11,9 @@ const char *const complaint_stage_names[] = {"handling", "awaiting_review", "awa
                                              "archived", NULL};
 const char *const complaint_outcome_names[] = {"satisfied", "unsatisfied", "unreachable",
                                                "declined", NULL};
-const char *const dispatch_status_names[] = {"sent", "accepted", "returned", "replied",
-                                             "redispatched", NULL};
-const char *const dispatch_action_names[] = {"accept", "return", "reply", "redispatch",
+const char *const dispatch_status_names[] = {"sent",    "accepted",     "returned",
+                                             "replied", "redispatched", NULL};
+const char *const dispatch_action_names[] = {"accept",    "return",        "reply", "redispatch",
                                              "rule_keep", "rule_reassign", NULL};
 const char *const extension_deadline_names[] = {"resolve", "weekly_callback", NULL};
 
@@ -38,12 +38,12 @@ enum complaint_stage complaint_stage_of(enum ticket_status status, bool reviewed
     return STAGE_HANDLING;
 }
 
-/* ---- the satisfaction result ------------------------------------------------------------------ */
+/* ---- the satisfaction result ---------------------------------------------------------------- */
 
 enum complaint_outcome complaint_callback_outcome(const struct attempt_effect *e,
                                                   enum followup_outcome outcome,
-                                                  int explicit_satisfied, int score,
-                                                  int min_score, bool *needs_result)
+                                                  int explicit_satisfied, int score, int min_score,
+                                                  bool *needs_result)
 {
     *needs_result = false;
     if (e->failed)
@@ -60,7 +60,7 @@ enum complaint_outcome complaint_callback_outcome(const struct attempt_effect *e
     return CO_NONE;
 }
 
-/* ---- the complaint record --------------------------------------------------------------------- */
+/* ---- the complaint record ------------------------------------------------------------------- */
 
 enum { CR_PRODUCT, CR_WHAT, CR_WANTS, CR_HANDLING, CR_COUNT };
 
@@ -77,8 +77,9 @@ bool complaint_record_check(const json_t *rec, bool patch, struct verrors *errs)
     struct verrors inner = {0};
     struct vvalue v[CR_COUNT];
     if (!json_is_object(rec)) {
-        verr_add(errs, "complaint", "must be an object of product, what_happened, "
-                                    "customer_wants and handling");
+        verr_add(errs, "complaint",
+                 "must be an object of product, what_happened, "
+                 "customer_wants and handling");
         return false;
     }
     validate_object(rec, record_spec, CR_COUNT, v, "86", &inner);
@@ -95,7 +96,7 @@ bool complaint_record_check(const json_t *rec, bool patch, struct verrors *errs)
     return errs->n == before;
 }
 
-/* ---- dispatches ------------------------------------------------------------------------------- */
+/* ---- dispatches ----------------------------------------------------------------------------- */
 
 static const struct {
     enum dispatch_status from;
@@ -103,10 +104,10 @@ static const struct {
     enum dispatch_status to;
 } dispatch_table[] = {
     {DS_SENT, DA_ACCEPT, DS_ACCEPTED},
-    {DS_SENT, DA_RETURN, DS_RETURNED},       /* only before signing for it */
+    {DS_SENT, DA_RETURN, DS_RETURNED}, /* only before signing for it */
     {DS_ACCEPTED, DA_REPLY, DS_REPLIED},
     {DS_RETURNED, DA_REDISPATCH, DS_REDISPATCHED},
-    {DS_RETURNED, DA_RULE_KEEP, DS_SENT},    /* signed for again from now */
+    {DS_RETURNED, DA_RULE_KEEP, DS_SENT}, /* signed for again from now */
     {DS_RETURNED, DA_RULE_REASSIGN, DS_REDISPATCHED},
 };
 #define N_DISPATCH (sizeof dispatch_table / sizeof dispatch_table[0])
@@ -143,8 +144,7 @@ static const struct vfield dispatch_spec[DI_COUNT] = {
     [DI_NOTE] = {"note", VT_STRING, VF_NULLABLE, 1, NOTE_MAX, NULL},
 };
 
-bool dispatch_input_from_json(const json_t *body, struct dispatch_input *out,
-                              struct verrors *errs)
+bool dispatch_input_from_json(const json_t *body, struct dispatch_input *out, struct verrors *errs)
 {
     int before = errs->n;
     struct vvalue v[DI_COUNT];
@@ -213,7 +213,8 @@ bool dispatch_ruling_from_json(const json_t *body, struct dispatch_ruling *out,
     return errs->n == before;
 }
 
-/* ---- escalation, hand-over, extensions, review --------------------------------------------------- */
+/* ---- escalation, hand-over, extensions, review
+ * --------------------------------------------------- */
 
 static const char *const level_names[] = {"supervisor", "manager", NULL};
 
@@ -236,8 +237,7 @@ bool escalation_input_from_json(const json_t *body, struct escalation_input *out
     return errs->n == before;
 }
 
-bool handover_input_from_json(const json_t *body, struct handover_input *out,
-                              struct verrors *errs)
+bool handover_input_from_json(const json_t *body, struct handover_input *out, struct verrors *errs)
 {
     static const struct vfield spec[2] = {
         {"to", VT_STRING, VF_REQUIRED, 1, 64, NULL},
@@ -296,8 +296,7 @@ bool extension_decision_from_json(const json_t *body, struct decision_input *out
     return decision_from_json(body, names, "note", out, errs);
 }
 
-bool review_input_from_json(const json_t *body, struct decision_input *out,
-                            struct verrors *errs)
+bool review_input_from_json(const json_t *body, struct decision_input *out, struct verrors *errs)
 {
     static const char *const names[] = {"approved", "sent_back", NULL};
     return decision_from_json(body, names, "reason", out, errs);

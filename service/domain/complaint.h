@@ -15,12 +15,18 @@
 #include "domain/followup.h"
 #include "domain/validate.h"
 
-/* ---- stages and outcomes ---------------------------------------------------------------------- */
+/* ---- stages and outcomes -------------------------------------------------------------------- */
 
-enum complaint_stage { STAGE_HANDLING, STAGE_AWAITING_REVIEW, STAGE_AWAITING_CALLBACK,
-                       STAGE_ARCHIVED, STAGE_COUNT };
+enum complaint_stage {
+    STAGE_HANDLING,
+    STAGE_AWAITING_REVIEW,
+    STAGE_AWAITING_CALLBACK,
+    STAGE_ARCHIVED,
+    STAGE_COUNT
+};
 
-/** "handling", "awaiting_review", "awaiting_callback", "archived" (as in tickets.complaint_stage). */
+/** "handling", "awaiting_review", "awaiting_callback", "archived" (as in tickets.complaint_stage).
+ */
 extern const char *const complaint_stage_names[];
 
 /** The stage of a complaint (as the generated column tickets.complaint_stage computes it). */
@@ -40,10 +46,10 @@ extern const char *const complaint_outcome_names[];
  */
 enum complaint_outcome complaint_callback_outcome(const struct attempt_effect *e,
                                                   enum followup_outcome outcome,
-                                                  int explicit_satisfied, int score,
-                                                  int min_score, bool *needs_result);
+                                                  int explicit_satisfied, int score, int min_score,
+                                                  bool *needs_result);
 
-/* ---- the complaint record --------------------------------------------------------------------- */
+/* ---- the complaint record ------------------------------------------------------------------- */
 
 #define COMPLAINT_FIELD_MAX 20000
 
@@ -54,20 +60,19 @@ enum complaint_outcome complaint_callback_outcome(const struct attempt_effect *e
  */
 bool complaint_record_check(const json_t *rec, bool patch, struct verrors *errs);
 
-/* ---- dispatches (派单) ------------------------------------------------------------------------- */
+/* ---- dispatches (派单) ---------------------------------------------------------------------- */
 
-enum dispatch_status { DS_SENT, DS_ACCEPTED, DS_RETURNED, DS_REPLIED, DS_REDISPATCHED,
-                       DS_COUNT };
+enum dispatch_status { DS_SENT, DS_ACCEPTED, DS_RETURNED, DS_REPLIED, DS_REDISPATCHED, DS_COUNT };
 
 /** "sent", "accepted", "returned", "replied", "redispatched". */
 extern const char *const dispatch_status_names[];
 
 enum dispatch_action {
-    DA_ACCEPT,       /* 签收: the department signs for it */
-    DA_RETURN,       /* 退单: the department sends it back with a reason */
-    DA_REPLY,        /* the department's result */
-    DA_REDISPATCH,   /* 改派: the owner sends a returned dispatch elsewhere */
-    DA_RULE_KEEP,    /* a supervisor rules the department must take it after all */
+    DA_ACCEPT,        /* 签收: the department signs for it */
+    DA_RETURN,        /* 退单: the department sends it back with a reason */
+    DA_REPLY,         /* the department's result */
+    DA_REDISPATCH,    /* 改派: the owner sends a returned dispatch elsewhere */
+    DA_RULE_KEEP,     /* a supervisor rules the department must take it after all */
     DA_RULE_REASSIGN, /* a supervisor rules it goes to another department */
     DA_COUNT
 };
@@ -93,8 +98,7 @@ struct dispatch_input {
     const char *department, *contact_person, *agreed, *note;
 };
 
-bool dispatch_input_from_json(const json_t *body, struct dispatch_input *out,
-                              struct verrors *errs);
+bool dispatch_input_from_json(const json_t *body, struct dispatch_input *out, struct verrors *errs);
 
 /** A validated accept / return / reply body: who at the department, and the text. */
 struct dispatch_answer {
@@ -116,7 +120,8 @@ struct dispatch_ruling {
 bool dispatch_ruling_from_json(const json_t *body, struct dispatch_ruling *out,
                                struct verrors *errs);
 
-/* ---- escalation, hand-over, extensions, review --------------------------------------------------- */
+/* ---- escalation, hand-over, extensions, review
+ * --------------------------------------------------- */
 
 struct escalation_input {
     int to_level; /* -1: one level up */
@@ -130,8 +135,7 @@ struct handover_input {
     const char *to, *reason;
 };
 
-bool handover_input_from_json(const json_t *body, struct handover_input *out,
-                              struct verrors *errs);
+bool handover_input_from_json(const json_t *body, struct handover_input *out, struct verrors *errs);
 
 struct extension_input {
     enum deadline_kind deadline; /* DL_RESOLVE or DL_WEEKLY */
@@ -155,8 +159,7 @@ bool extension_decision_from_json(const json_t *body, struct decision_input *out
                                   struct verrors *errs);
 
 /** POST /tickets/{id}/review: {"decision": "approved"|"sent_back", "reason"}. */
-bool review_input_from_json(const json_t *body, struct decision_input *out,
-                            struct verrors *errs);
+bool review_input_from_json(const json_t *body, struct decision_input *out, struct verrors *errs);
 
 /** True when s holds nothing but spaces, tabs and line breaks (or is NULL). */
 bool text_is_blank(const char *s);

@@ -32,8 +32,8 @@ static enum db_status mark_batch(struct db *db, void *arg)
     batch_clear(b); /* a retried transaction starts over */
     enum db_status s = store_dispatches_mark_overdue(db, b->now, BATCH, b->rows, &b->n);
     for (int i = 0; s == DB_OK && i < b->n; i++)
-        s = store_outbox_emit(db, "dispatch.overdue", "dispatch", b->rows[i].id,
-                              b->rows[i].payload, b->now, NULL);
+        s = store_outbox_emit(db, "dispatch.overdue", "dispatch", b->rows[i].id, b->rows[i].payload,
+                              b->now, NULL);
     return s;
 }
 

@@ -10,19 +10,19 @@
 #include <string.h>
 
 #define DISPATCH_JSON                                                                              \
-    "json_build_object('id', d.id, 'ticket_id', d.ticket_id, 'department', d.department, "        \
-    "'contact_person', d.contact_person, 'agreed', d.agreed, 'note', d.note, 'status', "          \
-    "d.status, 'dispatched_at', d.dispatched_at, 'dispatched_by', d.dispatched_by, "              \
-    "'accept_due_at', d.accept_due_at, 'overdue', d.overdue_at IS NOT NULL, 'overdue_at', "       \
-    "d.overdue_at, 'accepted_at', d.accepted_at, 'accepted_by', d.accepted_by, 'returned_at', "   \
-    "d.returned_at, 'returned_by', d.returned_by, 'return_reason', d.return_reason, "             \
-    "'replied_at', d.replied_at, 'replied_by', d.replied_by, 'reply', d.reply, 'ruling', "        \
-    "d.ruling, 'ruled_by', d.ruled_by, 'ruled_at', d.ruled_at, 'previous_id', d.previous_id, "    \
+    "json_build_object('id', d.id, 'ticket_id', d.ticket_id, 'department', d.department, "         \
+    "'contact_person', d.contact_person, 'agreed', d.agreed, 'note', d.note, 'status', "           \
+    "d.status, 'dispatched_at', d.dispatched_at, 'dispatched_by', d.dispatched_by, "               \
+    "'accept_due_at', d.accept_due_at, 'overdue', d.overdue_at IS NOT NULL, 'overdue_at', "        \
+    "d.overdue_at, 'accepted_at', d.accepted_at, 'accepted_by', d.accepted_by, 'returned_at', "    \
+    "d.returned_at, 'returned_by', d.returned_by, 'return_reason', d.return_reason, "              \
+    "'replied_at', d.replied_at, 'replied_by', d.replied_by, 'reply', d.reply, 'ruling', "         \
+    "d.ruling, 'ruled_by', d.ruled_by, 'ruled_at', d.ruled_at, 'previous_id', d.previous_id, "     \
     "'next_id', d.next_id, 'updated_at', d.updated_at, 'version', d.version)"
 
 /* What a dispatch event says: which, where, with whom. */
 #define DISPATCH_EVENT                                                                             \
-    "jsonb_build_object('dispatch_id', d.id, 'department', d.department, 'contact_person', "      \
+    "jsonb_build_object('dispatch_id', d.id, 'department', d.department, 'contact_person', "       \
     "d.contact_person, 'status', d.status)"
 
 DB_STMT(q_create, 10,
@@ -36,7 +36,8 @@ DB_STMT(q_create, 10,
         "'previous_id', d.previous_id)) FROM d) "
         "SELECT " DISPATCH_JSON "::text AS json, d.id FROM d");
 
-DB_STMT(q_row, 1, "SELECT id, ticket_id, status, contact_person FROM ticket_dispatches WHERE id = $1");
+DB_STMT(q_row, 1,
+        "SELECT id, ticket_id, status, contact_person FROM ticket_dispatches WHERE id = $1");
 DB_STMT(q_row_lock, 1,
         "SELECT id, ticket_id, status, contact_person FROM ticket_dispatches WHERE id = $1 "
         "FOR UPDATE");
@@ -60,13 +61,14 @@ DB_STMT(q_step, 11,
         "next_id = coalesce($8::bigint, next_id), "
         "updated_at = $4::timestamptz, version = version + 1 WHERE id = $1 RETURNING *), "
         "e AS (INSERT INTO ticket_events (ticket_id, at, actor, kind, before, after, note) "
-        "SELECT d.ticket_id, $4::timestamptz, $9, $10::text, jsonb_build_object('status', $11::text), "
-        DISPATCH_EVENT " || jsonb_strip_nulls(jsonb_build_object('by', $5::text, "
+        "SELECT d.ticket_id, $4::timestamptz, $9, $10::text, jsonb_build_object('status', "
+        "$11::text), " DISPATCH_EVENT " || jsonb_strip_nulls(jsonb_build_object('by', $5::text, "
         "'accept_due_at', $7::timestamptz, 'next_id', $8::bigint)), $6 FROM d "
         "WHERE $10::text IS NOT NULL) "
         "SELECT " DISPATCH_JSON "::text AS json FROM d");
 
-DB_STMT(q_json, 1, "SELECT " DISPATCH_JSON "::text AS json FROM ticket_dispatches d WHERE d.id = $1");
+DB_STMT(q_json, 1,
+        "SELECT " DISPATCH_JSON "::text AS json FROM ticket_dispatches d WHERE d.id = $1");
 
 DB_STMT(q_list, 1,
         "SELECT (SELECT json_build_object('items', coalesce(json_agg(" DISPATCH_JSON
@@ -109,8 +111,15 @@ enum db_status store_dispatch_create(struct db *db, const struct dispatch_new *d
     snprintf(prev, sizeof prev, "%" PRId64, d->previous_id);
     tf_format_rfc3339(d->now, 0, at, sizeof at);
     tf_format_rfc3339(d->accept_due_at, 0, due, sizeof due);
-    const char *params[] = {tid, d->in->department, d->in->contact_person, d->in->agreed,
-                            d->in->note, at, d->actor, due, d->previous_id ? prev : NULL,
+    const char *params[] = {tid,
+                            d->in->department,
+                            d->in->contact_person,
+                            d->in->agreed,
+                            d->in->note,
+                            at,
+                            d->actor,
+                            due,
+                            d->previous_id ? prev : NULL,
                             d->event_kind};
     PGresult *res = NULL;
     enum db_status s = db_exec(db, &q_create, params, &res);

@@ -41,11 +41,11 @@ struct dispatch_step {
     int64_t id;
     enum dispatch_action action;
     enum dispatch_status from, to;
-    const char *person;     /* the department's person (accept, return, reply) */
-    const char *text;       /* note, reason, result or ruling */
-    bool has_accept_due;    /* rule_keep: signed for again from now */
+    const char *person;  /* the department's person (accept, return, reply) */
+    const char *text;    /* note, reason, result or ruling */
+    bool has_accept_due; /* rule_keep: signed for again from now */
     hl_time accept_due_at;
-    int64_t next_id;        /* redispatch, rule_reassign: the dispatch that replaces it */
+    int64_t next_id; /* redispatch, rule_reassign: the dispatch that replaces it */
     const char *actor;
     const char *event_kind; /* history event, or NULL for none (the new dispatch tells it) */
     hl_time now;

@@ -12,8 +12,8 @@
 #include "store/outbox.h"
 
 #define ESCALATION_JSON                                                                            \
-    "json_build_object('id', x.id, 'ticket_id', x.ticket_id, 'at', x.at, 'from_level', "          \
-    "x.from_level, 'to_level', x.to_level, 'must_act', x.must_act, 'assignee', x.assignee, "      \
+    "json_build_object('id', x.id, 'ticket_id', x.ticket_id, 'at', x.at, 'from_level', "           \
+    "x.from_level, 'to_level', x.to_level, 'must_act', x.must_act, 'assignee', x.assignee, "       \
     "'reason', x.reason, 'actor', x.actor)"
 
 /* must_act is the level's name: agent, supervisor, manager. */

@@ -10,9 +10,9 @@
 #include <string.h>
 
 #define EXTENSION_JSON                                                                             \
-    "json_build_object('id', x.id, 'ticket_id', x.ticket_id, 'deadline', x.deadline, 'due_at', "  \
-    "x.due_at, 'until', x.until, 'reason', x.reason, 'status', x.status, 'requested_by', "        \
-    "x.requested_by, 'requested_at', x.requested_at, 'decided_by', x.decided_by, 'decided_at', "  \
+    "json_build_object('id', x.id, 'ticket_id', x.ticket_id, 'deadline', x.deadline, 'due_at', "   \
+    "x.due_at, 'until', x.until, 'reason', x.reason, 'status', x.status, 'requested_by', "         \
+    "x.requested_by, 'requested_at', x.requested_at, 'decided_by', x.decided_by, 'decided_at', "   \
     "x.decided_at, 'decision_note', x.decision_note, 'followup_id', x.followup_id)"
 
 DB_STMT(q_create, 7,
@@ -57,16 +57,15 @@ static enum db_status one_json(PGresult *res, enum db_status s, char **json)
     return s;
 }
 
-enum db_status store_extension_create(struct db *db, const struct extension_new *e,
-                                      char **json)
+enum db_status store_extension_create(struct db *db, const struct extension_new *e, char **json)
 {
     char tid[24], due[48], until[48], at[48];
     snprintf(tid, sizeof tid, "%" PRId64, e->ticket_id);
     tf_format_rfc3339(e->due_at, 0, due, sizeof due);
     tf_format_rfc3339(e->in->until, 0, until, sizeof until);
     tf_format_rfc3339(e->now, 0, at, sizeof at);
-    const char *params[] = {tid, deadline_names[e->in->deadline], due, until, e->in->reason,
-                            e->actor, at};
+    const char *params[] = {
+        tid, deadline_names[e->in->deadline], due, until, e->in->reason, e->actor, at};
     PGresult *res = NULL;
     enum db_status s = db_exec(db, &q_create, params, &res);
     return one_json(res, s, json);
@@ -88,8 +87,8 @@ enum db_status store_extension_row_lock(struct db *db, int64_t id, struct extens
     out->id = db_get_i64(res, 0, "id");
     out->ticket_id = db_get_i64(res, 0, "ticket_id");
     out->followup_id = db_get_i64(res, 0, "followup_id");
-    out->deadline = strcmp(db_get(res, 0, "deadline"), "weekly_callback") == 0 ? DL_WEEKLY
-                                                                              : DL_RESOLVE;
+    out->deadline =
+        strcmp(db_get(res, 0, "deadline"), "weekly_callback") == 0 ? DL_WEEKLY : DL_RESOLVE;
     out->waiting = strcmp(db_get(res, 0, "waiting"), "t") == 0;
     out->until = db_get_i64(res, 0, "until_us");
     PQclear(res);
@@ -103,8 +102,8 @@ enum db_status store_extension_decide(struct db *db, const struct extension_deci
     snprintf(ids, sizeof ids, "%" PRId64, d->id);
     snprintf(fid, sizeof fid, "%" PRId64, d->followup_id);
     tf_format_rfc3339(d->now, 0, at, sizeof at);
-    const char *params[] = {ids, d->approve ? "t" : "f", d->note, d->actor, at,
-                            d->followup_id ? fid : NULL};
+    const char *params[] = {ids, d->approve ? "t" : "f",     d->note, d->actor,
+                            at,  d->followup_id ? fid : NULL};
     PGresult *res = NULL;
     enum db_status s = db_exec(db, &q_decide, params, &res);
     return one_json(res, s, json);

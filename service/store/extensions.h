@@ -24,8 +24,7 @@ struct extension_new {
  * Insert a request and its `extension_requested` history event.
  * @return DB_DUPLICATE when the ticket already has a request waiting
  */
-enum db_status store_extension_create(struct db *db, const struct extension_new *e,
-                                      char **json);
+enum db_status store_extension_create(struct db *db, const struct extension_new *e, char **json);
 
 /** What a decision needs to know of a request. */
 struct extension_row {

@@ -56,7 +56,7 @@ static int teardown(void **state)
     return 0;
 }
 
-/* ---- helpers ---------------------------------------------------------------------------------- */
+/* ---- helpers -------------------------------------------------------------------------------- */
 
 /* A request with a printf-made path; fails unless the status is `expect`; returns the body. */
 static json_t *call(const char *method, const char *token, const char *body, long expect,
@@ -104,14 +104,14 @@ static void expect_str(long long id, const char *key, const char *want)
 static void expect_instant(const json_t *j, const char *key, const char *want)
 {
     char sql[256];
-    snprintf(sql, sizeof sql, "SELECT ('%s'::timestamptz = '%s'::timestamptz)::int",
-             h_str(j, key), want);
+    snprintf(sql, sizeof sql, "SELECT ('%s'::timestamptz = '%s'::timestamptz)::int", h_str(j, key),
+             want);
     if (h_db_long(sql) != 1)
         fail_msg("%s is %s, want %s", key, h_str(j, key), want);
 }
 
 #define COMPLAINT_RECORD                                                                           \
-    "\"complaint\":{\"product\":\"Gas bill, account 4410\",\"what_happened\":\"Charged twice "   \
+    "\"complaint\":{\"product\":\"Gas bill, account 4410\",\"what_happened\":\"Charged twice "     \
     "for November\",\"customer_wants\":\"The second charge refunded\"}"
 
 static long long new_complaint(const char *subject)
@@ -143,8 +143,7 @@ static long long pending_followup(long long ticket_id, const char *kind)
                      ticket_id, kind);
     json_t *items = json_object_get(l, "items");
     if (json_array_size(items) != 1)
-        fail_msg("ticket %lld: %zu pending %s follow-ups", ticket_id, json_array_size(items),
-                 kind);
+        fail_msg("ticket %lld: %zu pending %s follow-ups", ticket_id, json_array_size(items), kind);
     long long id = h_int(json_array_get(items, 0), "id");
     json_decref(l);
     return id;
@@ -187,7 +186,7 @@ static bool listed(const char *query, long long id)
     return found;
 }
 
-/* ---- the walk --------------------------------------------------------------------------------- */
+/* ---- the walk ------------------------------------------------------------------------------- */
 
 static void test_complaint_walk(void **state)
 {
@@ -213,8 +212,9 @@ static void test_complaint_walk(void **state)
     expect_instant(d, "accept_due_at", "2026-11-26T12:00:00+08:00"); /* two business hours */
     json_decref(d);
     hs_clock(&srv, "2026-11-26T10:20:00+08:00");
-    d = call("POST", dept, "{\"contact_person\":\"Wang\",\"reason\":\"Not our function: card "
-                           "payments belong to Finance\"}",
+    d = call("POST", dept,
+             "{\"contact_person\":\"Wang\",\"reason\":\"Not our function: card "
+             "payments belong to Finance\"}",
              200, "/dispatches/%lld/return", d1);
     assert_string_equal(h_str(d, "status"), "returned");
     json_decref(d);
@@ -232,8 +232,8 @@ static void test_complaint_walk(void **state)
     assert_int_equal(h_int(d, "next_id"), d2);
     json_decref(d);
     hs_clock(&srv, "2026-11-26T10:40:00+08:00");
-    json_decref(call("POST", dept, "{\"contact_person\":\"Zhao\"}", 200, "/dispatches/%lld/accept",
-                     d2));
+    json_decref(
+        call("POST", dept, "{\"contact_person\":\"Zhao\"}", 200, "/dispatches/%lld/accept", d2));
     hs_clock(&srv, "2026-11-26T11:00:00+08:00");
     d = call("POST", dept, "{\"result\":\"Refund of 86.50 issued, reference RF-2211\"}", 200,
              "/dispatches/%lld/reply", d2);
@@ -246,8 +246,9 @@ static void test_complaint_walk(void **state)
 
     /* an extension asked and approved: the deadline moves, the customer is to be told */
     hs_clock(&srv, "2026-11-26T11:10:00+08:00");
-    json_t *x = call("POST", agent, "{\"until\":\"2026-11-30T18:00:00+08:00\",\"reason\":\"The "
-                                    "refund takes three days to show\"}",
+    json_t *x = call("POST", agent,
+                     "{\"until\":\"2026-11-30T18:00:00+08:00\",\"reason\":\"The "
+                     "refund takes three days to show\"}",
                      201, "/tickets/%lld/extensions", id);
     long long x1 = h_int(x, "id");
     assert_string_equal(h_str(x, "status"), "requested");
@@ -260,8 +261,8 @@ static void test_complaint_walk(void **state)
     json_decref(x);
     t = ticket(id);
     expect_instant(t, "resolve_due_at", "2026-11-30T18:00:00+08:00");
-    assert_non_null(strstr(h_str(json_object_get(t, "deadline_rules"), "resolve_due_at"),
-                           "extended"));
+    assert_non_null(
+        strstr(h_str(json_object_get(t, "deadline_rules"), "resolve_due_at"), "extended"));
     json_decref(t);
     json_t *f = call("GET", agent, NULL, 200, "/followups/%lld", told);
     assert_string_equal(h_str(f, "kind"), "custom");
@@ -270,8 +271,9 @@ static void test_complaint_walk(void **state)
     json_decref(f);
     attempt(told, "{\"outcome\":\"reached\",\"notes\":\"Told: by Monday evening\"}", 201);
     /* another, refused: nothing moves */
-    x = call("POST", agent, "{\"until\":\"2026-12-04T18:00:00+08:00\",\"reason\":\"Finance is "
-                            "slow\"}",
+    x = call("POST", agent,
+             "{\"until\":\"2026-12-04T18:00:00+08:00\",\"reason\":\"Finance is "
+             "slow\"}",
              201, "/tickets/%lld/extensions", id);
     long long x2 = h_int(x, "id");
     json_decref(x);
@@ -285,8 +287,9 @@ static void test_complaint_walk(void **state)
 
     /* escalated by hand: the supervisor must act, named */
     hs_clock(&srv, "2026-11-26T11:30:00+08:00");
-    json_t *e = call("POST", super, "{\"reason\":\"The customer called three times\","
-                                    "\"to\":\"supervisor\",\"assignee\":\"zhang\"}",
+    json_t *e = call("POST", super,
+                     "{\"reason\":\"The customer called three times\","
+                     "\"to\":\"supervisor\",\"assignee\":\"zhang\"}",
                      201, "/tickets/%lld/escalations", id);
     assert_int_equal(h_int(e, "from_level"), 0);
     assert_int_equal(h_int(e, "to_level"), 1);
@@ -297,8 +300,10 @@ static void test_complaint_walk(void **state)
     int before = rx_count(rx);
     hs_clock(&srv, "2026-11-27T05:12:00+08:00");
     char sql[300];
-    snprintf(sql, sizeof sql, "SELECT count(*) FROM ticket_events WHERE ticket_id = %lld AND "
-                              "kind = 'warning' AND after->>'deadline' = 'progress_notice'", id);
+    snprintf(sql, sizeof sql,
+             "SELECT count(*) FROM ticket_events WHERE ticket_id = %lld AND "
+             "kind = 'warning' AND after->>'deadline' = 'progress_notice'",
+             id);
     wait_count(sql, 1);
     bool webhook = false;
     for (int i = 0; i < 200 && !webhook; i++) {
@@ -310,8 +315,7 @@ static void test_complaint_walk(void **state)
     }
     assert_true(webhook);
     hs_clock(&srv, "2026-11-27T10:00:01+08:00");
-    snprintf(sql, sizeof sql, "SELECT count(*) FROM ticket_escalations WHERE ticket_id = %lld",
-             id);
+    snprintf(sql, sizeof sql, "SELECT count(*) FROM ticket_escalations WHERE ticket_id = %lld", id);
     wait_count(sql, 2);
     h_sleep_ms(400); /* further passes change nothing: once each */
     assert_int_equal(h_db_long(sql), 2);
@@ -353,8 +357,8 @@ static void test_complaint_walk(void **state)
     expect_str(id, "status", "in_progress");
     expect_str(id, "complaint_stage", "handling");
     json_decref(call("PATCH", agent,
-                     "{\"complaint\":{\"handling\":\"Finance refunded, reference RF-2211\"}}",
-                     200, "/tickets/%lld", id));
+                     "{\"complaint\":{\"handling\":\"Finance refunded, reference RF-2211\"}}", 200,
+                     "/tickets/%lld", id));
     hs_clock(&srv, "2026-11-27T11:40:00+08:00");
     transition(id, "resolved", "Refund RF-2211 confirmed to the customer", 200);
     /* approved: the satisfaction callback is due in the first window of the next business day */
@@ -453,7 +457,7 @@ static void test_complaint_walk(void **state)
     assert_int_equal(events(id, "owner_changed"), 0);
 }
 
-/* ---- the other branches ----------------------------------------------------------------------- */
+/* ---- the other branches --------------------------------------------------------------------- */
 
 static long long resolved_and_approved(const char *subject)
 {
@@ -478,7 +482,8 @@ static void test_unsatisfied_raises_the_level(void **state)
     json_decref(t);
     json_t *e = call("GET", super, NULL, 200, "/tickets/%lld/escalations", id);
     json_t *first = json_array_get(json_object_get(e, "items"), 0);
-    assert_string_equal(h_str(first, "reason"), "the customer is not satisfied with the resolution");
+    assert_string_equal(h_str(first, "reason"),
+                        "the customer is not satisfied with the resolution");
     json_decref(e);
 }
 
@@ -506,16 +511,18 @@ static void test_dispatch_overdue_once(void **state)
     (void)state;
     hs_clock(&srv, "2026-12-04T16:30:00+08:00"); /* Friday afternoon */
     long long id = new_complaint("Nobody signs");
-    json_t *d = call("POST", agent, "{\"department\":\"Field service\",\"contact_person\":\"Sun\","
-                                    "\"agreed\":\"Visit on Monday\"}",
+    json_t *d = call("POST", agent,
+                     "{\"department\":\"Field service\",\"contact_person\":\"Sun\","
+                     "\"agreed\":\"Visit on Monday\"}",
                      201, "/tickets/%lld/dispatches", id);
     long long did = h_int(d, "id");
     expect_instant(d, "accept_due_at", "2026-12-07T09:30:00+08:00"); /* Monday: 90 + 30 min */
     json_decref(d);
     /* and 200 more, swept by two instances at once */
     for (int i = 0; i < 200; i++)
-        json_decref(call("POST", agent, "{\"department\":\"Depot\",\"contact_person\":\"Ma\","
-                                        "\"agreed\":\"Collect the meter\"}",
+        json_decref(call("POST", agent,
+                         "{\"department\":\"Depot\",\"contact_person\":\"Ma\","
+                         "\"agreed\":\"Collect the meter\"}",
                          201, "/tickets/%lld/dispatches", id));
     struct hs srv2;
     hs_start(&srv2, "complaints-b", NULL);
@@ -528,14 +535,18 @@ static void test_dispatch_overdue_once(void **state)
     hs_clock(&srv, "2026-12-07T09:30:00+08:00");
     hs_clock(&srv2, "2026-12-07T09:30:00+08:00");
     char sql[200];
-    snprintf(sql, sizeof sql, "SELECT count(*) FROM ticket_events WHERE ticket_id = %lld AND "
-                              "kind = 'dispatch_overdue'", id);
+    snprintf(sql, sizeof sql,
+             "SELECT count(*) FROM ticket_events WHERE ticket_id = %lld AND "
+             "kind = 'dispatch_overdue'",
+             id);
     wait_count(sql, 201);
     h_sleep_ms(500);
     assert_int_equal(h_db_long(sql), 201);
-    snprintf(sql, sizeof sql, "SELECT count(*) FROM (SELECT after->>'dispatch_id' FROM "
-                              "ticket_events WHERE ticket_id = %lld AND kind = 'dispatch_overdue' "
-                              "GROUP BY 1 HAVING count(*) <> 1) x", id);
+    snprintf(sql, sizeof sql,
+             "SELECT count(*) FROM (SELECT after->>'dispatch_id' FROM "
+             "ticket_events WHERE ticket_id = %lld AND kind = 'dispatch_overdue' "
+             "GROUP BY 1 HAVING count(*) <> 1) x",
+             id);
     assert_int_equal(h_db_long(sql), 0);
     assert_int_equal(h_db_long("SELECT count(*) FROM outbox WHERE event = 'dispatch.overdue'"),
                      201);
@@ -555,19 +566,21 @@ static void test_roles(void **state)
     long long id = new_complaint("Roles");
     transition(id, "resolved", "Answered", 200);
     /* an agent does not review; a supervisor neither: the customer-service manager does */
-    json_decref(call("POST", agent, "{\"decision\":\"approved\"}", 403, "/tickets/%lld/review", id));
-    json_decref(call("POST", super, "{\"decision\":\"approved\"}", 403, "/tickets/%lld/review", id));
+    json_decref(
+        call("POST", agent, "{\"decision\":\"approved\"}", 403, "/tickets/%lld/review", id));
+    json_decref(
+        call("POST", super, "{\"decision\":\"approved\"}", 403, "/tickets/%lld/review", id));
     /* a phone system touches no complaint step */
     const char *body = "{\"department\":\"x\",\"contact_person\":\"y\",\"agreed\":\"z\"}";
     json_decref(call("POST", cti, body, 403, "/tickets/%lld/dispatches", id));
     json_decref(call("GET", cti, NULL, 403, "/tickets/%lld/dispatches", id));
     json_decref(call("POST", cti, "{\"reason\":\"x\"}", 403, "/tickets/%lld/escalations", id));
     json_decref(call("GET", cti, NULL, 403, "/tickets/%lld/escalations", id));
-    json_decref(call("POST", cti, "{\"until\":\"2026-12-09T10:00:00+08:00\",\"reason\":\"x\"}",
-                     403, "/tickets/%lld/extensions", id));
+    json_decref(call("POST", cti, "{\"until\":\"2026-12-09T10:00:00+08:00\",\"reason\":\"x\"}", 403,
+                     "/tickets/%lld/extensions", id));
     json_decref(call("POST", cti, "{\"decision\":\"approved\"}", 403, "/tickets/%lld/review", id));
-    json_decref(call("POST", cti, "{\"to\":\"wu\",\"reason\":\"x\"}", 403,
-                     "/tickets/%lld/handover", id));
+    json_decref(
+        call("POST", cti, "{\"to\":\"wu\",\"reason\":\"x\"}", 403, "/tickets/%lld/handover", id));
     json_decref(call("POST", cti, "{}", 403, "/dispatches/1/accept"));
     json_decref(call("POST", cti, "{\"decision\":\"approved\"}", 403, "/extensions/1/decision"));
     json_decref(call("GET", cti, NULL, 403, "/tickets/%lld", id));
@@ -586,10 +599,12 @@ static void test_roles(void **state)
     assert_string_equal(h_str(t, "owner"), "wu");
     json_decref(t);
     char sql[300];
-    snprintf(sql, sizeof sql, "SELECT count(*) FROM ticket_events WHERE ticket_id = %lld AND "
-                              "kind = 'owner_changed' AND actor = 'zhang' AND before->>'owner' = "
-                              "'li' AND after->>'owner' = 'wu' AND note = 'Li is on leave until "
-                              "Monday'", open);
+    snprintf(sql, sizeof sql,
+             "SELECT count(*) FROM ticket_events WHERE ticket_id = %lld AND "
+             "kind = 'owner_changed' AND actor = 'zhang' AND before->>'owner' = "
+             "'li' AND after->>'owner' = 'wu' AND note = 'Li is on leave until "
+             "Monday'",
+             open);
     assert_int_equal(h_db_long(sql), 1);
     /* the owner acts; the former owner no longer does */
     json_decref(call("POST", agent, body, 403, "/tickets/%lld/dispatches", open));
@@ -598,7 +613,7 @@ static void test_roles(void **state)
     json_decref(call("PATCH", agent, "{\"owner\":\"li\"}", 400, "/tickets/%lld", open));
 }
 
-/* ---- bad input: a problem, and nothing changed ------------------------------------------------ */
+/* ---- bad input: a problem, and nothing changed ---------------------------------------------- */
 
 /* Wait until the sweeper has nothing left to do at the pinned clock `now`, so that nothing
  * but the request under test can change the database. */
@@ -661,23 +676,26 @@ static void test_bad_input_changes_nothing(void **state)
     long long resolved = new_complaint("Resolved one");
     transition(resolved, "resolved", "Answered", 200);
     long long archived = resolved_and_approved("Archived one");
-    attempt(pending_followup(archived, "satisfaction"), "{\"outcome\":\"reached\","
-                                                        "\"satisfaction\":5}",
+    attempt(pending_followup(archived, "satisfaction"),
+            "{\"outcome\":\"reached\","
+            "\"satisfaction\":5}",
             201);
-    long long inquiry = id_of(call("POST", agent, "{\"class\":\"general\",\"subject\":\"Hours\"}",
-                                   201, "/tickets"));
-    json_t *d = call("POST", agent, "{\"department\":\"Billing\",\"contact_person\":\"Wang\","
-                                    "\"agreed\":\"Look\"}",
+    long long inquiry = id_of(
+        call("POST", agent, "{\"class\":\"general\",\"subject\":\"Hours\"}", 201, "/tickets"));
+    json_t *d = call("POST", agent,
+                     "{\"department\":\"Billing\",\"contact_person\":\"Wang\","
+                     "\"agreed\":\"Look\"}",
                      201, "/tickets/%lld/dispatches", open);
     long long sent = h_int(d, "id");
     json_decref(d);
-    d = call("POST", agent, "{\"department\":\"Legal\",\"contact_person\":\"Qian\","
-                            "\"agreed\":\"Look\"}",
+    d = call("POST", agent,
+             "{\"department\":\"Legal\",\"contact_person\":\"Qian\","
+             "\"agreed\":\"Look\"}",
              201, "/tickets/%lld/dispatches", open);
     long long returned = h_int(d, "id");
     json_decref(d);
-    json_decref(call("POST", dept, "{\"reason\":\"Not ours\"}", 200, "/dispatches/%lld/return",
-                     returned));
+    json_decref(
+        call("POST", dept, "{\"reason\":\"Not ours\"}", 200, "/dispatches/%lld/return", returned));
     json_t *x = call("POST", agent, "{\"until\":\"2026-12-11T18:00:00+08:00\",\"reason\":\"Wait\"}",
                      201, "/tickets/%lld/extensions", open);
     long long waiting = h_int(x, "id");
@@ -751,17 +769,16 @@ static void test_bad_input_changes_nothing(void **state)
          PATH("/extensions/%lld/decision", ext_decided), NULL},
         {"POST", super, "{\"decision\":\"refused\"}", 400,
          PATH("/extensions/%lld/decision", waiting), "note"},
-        {"POST", super, "{\"decision\":\"maybe\"}", 400,
-         PATH("/extensions/%lld/decision", waiting), "decision"},
+        {"POST", super, "{\"decision\":\"maybe\"}", 400, PATH("/extensions/%lld/decision", waiting),
+         "decision"},
         /* review, transitions, callback */
         {"POST", manager, "{\"decision\":\"approved\"}", 409, PATH("/tickets/%lld/review", open),
          NULL},
         {"POST", manager, "{\"decision\":\"sent_back\"}", 400,
          PATH("/tickets/%lld/review", resolved), "reason"},
-        {"POST", manager, "{\"decision\":\"approved\"}", 409,
-         PATH("/tickets/%lld/review", inquiry), NULL},
-        {"POST", manager, "{\"decision\":\"approved\"}", 404, PATH("/tickets/999999/review"),
+        {"POST", manager, "{\"decision\":\"approved\"}", 409, PATH("/tickets/%lld/review", inquiry),
          NULL},
+        {"POST", manager, "{\"decision\":\"approved\"}", 404, PATH("/tickets/999999/review"), NULL},
         {"POST", agent, "{\"to\":\"closed\"}", 409, PATH("/tickets/%lld/transitions", resolved),
          NULL},
     };
@@ -770,16 +787,17 @@ static void test_bad_input_changes_nothing(void **state)
     struct bad more[] = {
         {"POST", agent, "{\"outcome\":\"reached\"}", 400,
          PATH("/followups/%lld/attempts", sat_pending), "satisfaction"},
-        {"PATCH", agent, "{\"complaint\":{\"product\":\"x\"}}", 400,
-         PATH("/tickets/%lld", inquiry), "complaint"},
+        {"PATCH", agent, "{\"complaint\":{\"product\":\"x\"}}", 400, PATH("/tickets/%lld", inquiry),
+         "complaint"},
         {"PATCH", agent, "{\"kind\":\"inquiry\"}", 409, PATH("/tickets/%lld", resolved), NULL},
         {"GET", super, NULL, 400, PATH("/tickets?kind=complaint&stage=done"), "stage"},
     };
     for (size_t i = 0; i < sizeof more / sizeof more[0]; i++)
         refused(&more[i]);
     /* a complaint record is checked member by member */
-    json_t *r = call("POST", agent, "{\"class\":\"hard\",\"kind\":\"complaint\",\"subject\":\"x\","
-                                    "\"complaint\":{\"product\":\"\",\"mood\":\"angry\"}}",
+    json_t *r = call("POST", agent,
+                     "{\"class\":\"hard\",\"kind\":\"complaint\",\"subject\":\"x\","
+                     "\"complaint\":{\"product\":\"\",\"mood\":\"angry\"}}",
                      400, "/tickets");
     assert_int_equal(json_array_size(json_object_get(r, "errors")), 2);
     json_decref(r);

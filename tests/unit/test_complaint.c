@@ -61,24 +61,23 @@ static void test_complaint_transitions(void **state)
          STEP_RESOLUTION},
         {TICKET_KIND_COMPLAINT, S(NEW), S(CLOSED), VIA_REQUEST, false, false, TV_MISSING,
          STEP_RECORD},
-        {TICKET_KIND_COMPLAINT, S(IN_PROGRESS), S(RESOLVED), VIA_REQUEST, false, false,
-         TV_MISSING, STEP_RECORD},
+        {TICKET_KIND_COMPLAINT, S(IN_PROGRESS), S(RESOLVED), VIA_REQUEST, false, false, TV_MISSING,
+         STEP_RECORD},
         {TICKET_KIND_COMPLAINT, S(RESOLVED), S(CLOSED), VIA_REQUEST, true, false, TV_MISSING,
          STEP_REVIEW},
         {TICKET_KIND_COMPLAINT, S(RESOLVED), S(CLOSED), VIA_REQUEST, true, true, TV_MISSING,
          STEP_CALLBACK},
         {TICKET_KIND_COMPLAINT, S(RESOLVED), S(REOPENED), VIA_REQUEST, true, true, TV_MISSING,
          STEP_CALLBACK},
-        {TICKET_KIND_COMPLAINT, S(RESOLVED), S(IN_PROGRESS), VIA_REQUEST, true, false,
-         TV_MISSING, STEP_REVIEW},
+        {TICKET_KIND_COMPLAINT, S(RESOLVED), S(IN_PROGRESS), VIA_REQUEST, true, false, TV_MISSING,
+         STEP_REVIEW},
         {TICKET_KIND_COMPLAINT, S(RESOLVED), S(CLOSED), VIA_CALLBACK, true, false, TV_MISSING,
          STEP_REVIEW},
         {TICKET_KIND_COMPLAINT, S(CLOSED), S(RESOLVED), VIA_REQUEST, true, true, TV_REFUSED,
          STEP_NONE},
         {TICKET_KIND_INQUIRY, S(RESOLVED), S(IN_PROGRESS), VIA_REVIEW, true, false, TV_REFUSED,
          STEP_NONE},
-        {TICKET_KIND_INQUIRY, S(NEW), S(CLOSED), VIA_REQUEST, false, false, TV_REFUSED,
-         STEP_NONE},
+        {TICKET_KIND_INQUIRY, S(NEW), S(CLOSED), VIA_REQUEST, false, false, TV_REFUSED, STEP_NONE},
         /* the chain, step by step */
         {TICKET_KIND_COMPLAINT, S(NEW), S(IN_PROGRESS), VIA_REQUEST, false, false, TV_OK,
          STEP_NONE},
@@ -86,21 +85,17 @@ static void test_complaint_transitions(void **state)
          STEP_NONE},
         {TICKET_KIND_COMPLAINT, S(RESOLVED), S(IN_PROGRESS), VIA_REVIEW, true, false, TV_OK,
          STEP_NONE},
-        {TICKET_KIND_COMPLAINT, S(RESOLVED), S(CLOSED), VIA_CALLBACK, true, true, TV_OK,
-         STEP_NONE},
+        {TICKET_KIND_COMPLAINT, S(RESOLVED), S(CLOSED), VIA_CALLBACK, true, true, TV_OK, STEP_NONE},
         {TICKET_KIND_COMPLAINT, S(RESOLVED), S(REOPENED), VIA_CALLBACK, true, true, TV_OK,
          STEP_NONE},
-        {TICKET_KIND_COMPLAINT, S(CLOSED), S(REOPENED), VIA_REQUEST, true, true, TV_OK,
-         STEP_NONE},
-        {TICKET_KIND_INQUIRY, S(RESOLVED), S(CLOSED), VIA_REQUEST, false, false, TV_OK,
-         STEP_NONE},
+        {TICKET_KIND_COMPLAINT, S(CLOSED), S(REOPENED), VIA_REQUEST, true, true, TV_OK, STEP_NONE},
+        {TICKET_KIND_INQUIRY, S(RESOLVED), S(CLOSED), VIA_REQUEST, false, false, TV_OK, STEP_NONE},
     };
     for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
         struct complaint_facts f = {rows[i].record, rows[i].reviewed};
         enum complaint_step missing;
-        enum transition_verdict v = ticket_transition_check(rows[i].kind, rows[i].from,
-                                                            rows[i].to, rows[i].via, &f,
-                                                            &missing);
+        enum transition_verdict v = ticket_transition_check(rows[i].kind, rows[i].from, rows[i].to,
+                                                            rows[i].via, &f, &missing);
         if (v != rows[i].verdict || missing != rows[i].missing)
             fail_msg("row %zu: verdict %d missing %s", i, v, complaint_step_names[missing]);
     }
@@ -126,10 +121,10 @@ static void test_dispatch_machine(void **state)
         bool ok;
         enum dispatch_status to;
     } rows[] = {
-        {DS_ACCEPTED, DA_RETURN, false, 0},   /* signed for: reply, not return */
-        {DS_SENT, DA_REPLY, false, 0},        /* sign for it first */
+        {DS_ACCEPTED, DA_RETURN, false, 0}, /* signed for: reply, not return */
+        {DS_SENT, DA_REPLY, false, 0},      /* sign for it first */
         {DS_REPLIED, DA_ACCEPT, false, 0},
-        {DS_SENT, DA_REDISPATCH, false, 0},   /* only a returned one is re-dispatched */
+        {DS_SENT, DA_REDISPATCH, false, 0}, /* only a returned one is re-dispatched */
         {DS_REDISPATCHED, DA_RULE_KEEP, false, 0},
         {DS_SENT, DA_ACCEPT, true, DS_ACCEPTED},
         {DS_SENT, DA_RETURN, true, DS_RETURNED},
@@ -160,8 +155,8 @@ static void test_callback_outcome(void **state)
         enum complaint_outcome want;
         bool needs;
     } rows[] = {
-        {OUTCOME_REACHED, 1, -1, 0, CO_NONE, true}, /* reached, but no result said */
-        {OUTCOME_NO_ANSWER, 1, -1, 0, CO_NONE, false},  /* tried again later */
+        {OUTCOME_REACHED, 1, -1, 0, CO_NONE, true},    /* reached, but no result said */
+        {OUTCOME_NO_ANSWER, 1, -1, 0, CO_NONE, false}, /* tried again later */
         {OUTCOME_NO_ANSWER, 3, -1, 0, CO_UNREACHABLE, false},
         {OUTCOME_WRONG_NUMBER, 1, -1, 0, CO_UNREACHABLE, false},
         {OUTCOME_DECLINED, 1, -1, 0, CO_DECLINED, false},
@@ -174,9 +169,8 @@ static void test_callback_outcome(void **state)
         struct attempt_effect e;
         followup_attempt_effect(rows[i].outcome, rows[i].attempts, 3, &e);
         bool needs;
-        enum complaint_outcome o = complaint_callback_outcome(&e, rows[i].outcome,
-                                                              rows[i].satisfied, rows[i].score,
-                                                              4, &needs);
+        enum complaint_outcome o = complaint_callback_outcome(
+            &e, rows[i].outcome, rows[i].satisfied, rows[i].score, 4, &needs);
         if (o != rows[i].want || needs != rows[i].needs)
             fail_msg("row %zu: got %d needs %d", i, o, needs);
     }
