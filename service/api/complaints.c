@@ -30,8 +30,8 @@ static const char *const extension_problems[] = {
     [EXT_NOT_RUNNING] = "the ticket has no such deadline running (none, met, or resolved)",
     [EXT_PASSED] = "refused: the deadline has passed, and an extension must be asked before it",
     [EXT_NOT_LATER] = "",
-    [EXT_UNTIL_PASSED] = "the new deadline asked for has passed already; refuse this request "
-                         "and ask again",
+    [EXT_UNTIL_PASSED] = ("the new deadline asked for has passed already; refuse this request "
+                          "and ask again"),
 };
 
 static void reply_stage(struct http_request *req, const struct complaint_call *c)

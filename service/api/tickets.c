@@ -438,8 +438,8 @@ static const char *const step_hints[STEP_COUNT] = {
     [STEP_RECORD] = "record product, what_happened and customer_wants in the ticket's complaint",
     [STEP_RESOLUTION] = "resolve it first, saying what the customer was told",
     [STEP_REVIEW] = "the customer-service manager reviews it (POST /tickets/{id}/review)",
-    [STEP_CALLBACK] = "the satisfaction callback decides (POST /followups/{id}/attempts on "
-                      "its satisfaction follow-up)",
+    [STEP_CALLBACK] = ("the satisfaction callback decides (POST /followups/{id}/attempts on "
+                       "its satisfaction follow-up)"),
 };
 
 void api_reply_transition_refused(struct http_request *req, const struct ticket_transition *t)
