@@ -591,8 +591,7 @@ static enum db_status review_tx(struct db *db, void *arg)
                                   .note = x->in->note,
                                   .actor = x->c->actor,
                                   .now = x->c->now,
-                                  .via = VIA_REVIEW,
-                                  .event_kind = "review_sent_back"};
+                                  .via = VIA_REVIEW};
     s = app_ticket_transition(db, &t);
     x->c->json = t.json;
     return s;
@@ -638,8 +637,7 @@ static enum db_status callback_tx(struct db *db, void *arg)
                                   .actor = x->actor,
                                   .now = x->now,
                                   .via = VIA_CALLBACK,
-                                  .event_kind = unsatisfied ? "reopened" : "archived",
-                                  .complaint_outcome = complaint_outcome_names[x->outcome]};
+                                                            .complaint_outcome = complaint_outcome_names[x->outcome]};
     s = app_ticket_transition(db, &t);
     free(t.json);
     if (s != DB_OK || !unsatisfied)

@@ -58,6 +58,21 @@ static bool clock_for_transition(const struct calendar *cal, const struct ticket
     return true;
 }
 
+/* The history's `after` of a transition: the status, and for a complaint step which step made
+ * it and what the satisfaction callback found. Every status change is a `transition` event
+ * (reports count resolutions and reopenings from them). */
+static void after_json(const struct ticket_transition *t, char *out, size_t n)
+{
+    static const char *const vias[] = {"request", "review", "satisfaction_callback"};
+    int len = snprintf(out, n, "{\"status\":\"%s\"", ticket_status_names[t->to]);
+    if (t->via != VIA_REQUEST)
+        len += snprintf(out + len, n - (size_t)len, ",\"via\":\"%s\"", vias[t->via]);
+    if (t->complaint_outcome)
+        len += snprintf(out + len, n - (size_t)len, ",\"complaint_outcome\":\"%s\"",
+                        t->complaint_outcome);
+    snprintf(out + len, n - (size_t)len, "}");
+}
+
 static enum db_status transition_tx(struct db *db, void *arg)
 {
     struct ticket_transition *t = arg;
@@ -84,7 +99,7 @@ static enum db_status transition_tx(struct db *db, void *arg)
         return s;
     struct ticket_clock clock;
     struct ticket_state_change c = {.id = t->id, .clock = &clock, .actor = t->actor,
-                                    .event_kind = t->event_kind ? t->event_kind : "transition",
+                                    .event_kind = "transition",
                                     .note = t->note, .now = t->now,
                                     .complaint_outcome = t->complaint_outcome};
     bool ok = clock_for_transition(cal, &st, t, &clock, &c);
@@ -93,13 +108,9 @@ static enum db_status transition_tx(struct db *db, void *arg)
         return DB_INVALID;
     char *rules = c.clear_closed_at || c.set_relayed_at ? store_deadline_rules_json(&clock.d)
                                                         : NULL;
-    char before[64], after[128];
+    char before[64], after[160];
     snprintf(before, sizeof before, "{\"status\":\"%s\"}", ticket_status_names[t->from]);
-    if (t->complaint_outcome)
-        snprintf(after, sizeof after, "{\"status\":\"%s\",\"complaint_outcome\":\"%s\"}",
-                 ticket_status_names[t->to], t->complaint_outcome);
-    else
-        snprintf(after, sizeof after, "{\"status\":\"%s\"}", ticket_status_names[t->to]);
+    after_json(t, after, sizeof after);
     c.deadline_rules = rules;
     c.before = before;
     c.after = after;

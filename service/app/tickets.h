@@ -23,7 +23,6 @@ struct ticket_transition {
     const char *note, *actor;
     hl_time now;
     enum transition_via via;      /* VIA_REQUEST unless a complaint step makes the change */
-    const char *event_kind;       /* history event, NULL: "transition" */
     const char *complaint_outcome; /* recorded with the change (satisfaction callback), or NULL */
     /* outcomes */
     bool stale;   /* DB_CONFLICT: the version did not match */
