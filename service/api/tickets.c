@@ -445,12 +445,12 @@ static const char *const step_hints[STEP_COUNT] = {
 void api_reply_transition_refused(struct http_request *req, const struct ticket_transition *t)
 {
     enum ticket_status next[TICKET_STATUS_COUNT];
-    int n = ticket_transitions_for(t->kind, t->from, next);
+    int n = ticket_transitions_for(t->kind, t->from, &t->facts, next);
     json_t *allowed = json_array();
     for (int i = 0; i < n; i++)
         json_array_append_new(allowed, json_string(ticket_status_names[next[i]]));
     char text[160];
-    ticket_transitions_text_for(t->kind, t->from, text, sizeof text);
+    ticket_transitions_text_for(t->kind, t->from, &t->facts, text, sizeof text);
     const char *from = ticket_status_names[t->from], *to = ticket_status_names[t->to];
     json_t *extra = json_pack("{s:s, s:s, s:o}", "from", from, "to", to, "allowed", allowed);
     if (t->missing == STEP_NONE) {

@@ -85,6 +85,7 @@ static enum db_status transition_tx(struct db *db, void *arg)
         return s;
     t->from = st.clock.status;
     t->kind = st.kind;
+    t->facts = st.facts;
     if (t->expected >= 0 && t->expected != st.version) {
         t->stale = true;
         return DB_CONFLICT;

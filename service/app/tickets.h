@@ -30,6 +30,7 @@ struct ticket_transition {
     enum complaint_step missing; /* refused complaints: the step that must come first */
     enum ticket_status from;
     enum ticket_kind kind;
+    struct complaint_facts facts;
     char *json; /* the ticket after the change (caller frees) */
 };
 

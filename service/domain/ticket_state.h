@@ -38,7 +38,8 @@ void ticket_transitions_text(enum ticket_status from, char *out, size_t n);
  * POST /tickets/{id}/transitions.
  *
  *   handling ──resolve──► awaiting_review ──approve──► awaiting_callback ──satisfied──► archived
- *      ▲   (record complete)      │ send back                │ unsatisfied (reopened)
+ *      ▲   (record complete)      │ send back,               │ unsatisfied (reopened)
+ *      │                          │ or reopened by request   │
  *      └──────────────────────────┴──────────────────────────┘
  */
 
@@ -84,13 +85,17 @@ enum transition_verdict ticket_transition_check(enum ticket_kind kind, enum tick
                                                 const struct complaint_facts *facts,
                                                 enum complaint_step *missing);
 
-/** The statuses a ticket of this kind may be moved to with POST /transitions, in table order. */
+/**
+ * The statuses a ticket of this kind may be moved to with POST /transitions, in table order.
+ * @param f a complaint's facts (NULL: not reviewed); ignored for other kinds
+ */
 int ticket_transitions_for(enum ticket_kind kind, enum ticket_status from,
+                           const struct complaint_facts *f,
                            enum ticket_status out[TICKET_STATUS_COUNT]);
 
 /** ticket_transitions_text for a ticket of this kind. */
-void ticket_transitions_text_for(enum ticket_kind kind, enum ticket_status from, char *out,
-                                 size_t n);
+void ticket_transitions_text_for(enum ticket_kind kind, enum ticket_status from,
+                                 const struct complaint_facts *f, char *out, size_t n);
 
 /** The step a complaint in this status waits for next (STEP_NONE once archived). */
 enum complaint_step complaint_next_step(enum ticket_status status,

@@ -101,11 +101,17 @@ static void test_complaint_transitions(void **state)
     }
     /* POST /transitions offers a resolved complaint nothing: the review and callback decide */
     enum ticket_status out[TICKET_STATUS_COUNT];
-    assert_int_equal(ticket_transitions_for(TICKET_KIND_COMPLAINT, S(RESOLVED), out), 0);
-    assert_int_equal(ticket_transitions_for(TICKET_KIND_INQUIRY, S(RESOLVED), out), 2);
+    struct complaint_facts reviewed = {true, true}, unreviewed = {true, false};
+    assert_int_equal(ticket_transitions_for(TICKET_KIND_COMPLAINT, S(RESOLVED), &reviewed, out),
+                     0);
+    assert_int_equal(ticket_transitions_for(TICKET_KIND_INQUIRY, S(RESOLVED), NULL, out), 2);
     char text[80];
-    ticket_transitions_text_for(TICKET_KIND_COMPLAINT, S(RESOLVED), text, sizeof text);
+    ticket_transitions_text_for(TICKET_KIND_COMPLAINT, S(RESOLVED), &reviewed, text,
+                                sizeof text);
     assert_string_equal(text, "none");
+    ticket_transitions_text_for(TICKET_KIND_COMPLAINT, S(RESOLVED), &unreviewed, text,
+                                sizeof text);
+    assert_string_equal(text, "reopened"); /* the customer calls again before the review */
     assert_int_equal(complaint_stage_of(S(RESOLVED), false), STAGE_AWAITING_REVIEW);
     assert_int_equal(complaint_stage_of(S(RESOLVED), true), STAGE_AWAITING_CALLBACK);
     assert_int_equal(complaint_stage_of(S(REOPENED), false), STAGE_HANDLING);
