@@ -39,6 +39,8 @@ admin=$("$bin" token create --role admin --name prism-admin)
 agent=$("$bin" token create --role agent --name prism-agent)
 super=$("$bin" token create --role supervisor --name prism-super)
 cti=$("$bin" token create --role cti --name prism-cti)
+manager=$("$bin" token create --role manager --name prism-manager)
+dept=$("$bin" token create --role operations --name prism-dept)
 
 HOTLINE_LISTEN=127.0.0.1:0 HOTLINE_PORT_FILE="$tmp/port" "$bin" serve >"$tmp/hotlined.log" 2>&1 &
 pids+=($!)
@@ -124,6 +126,32 @@ call 200 GET "/reports/summary?from=2026-11-20&to=2026-11-26&group_by=agent" "$s
 call 200 GET "/reports/summary?from=2026-11-20&to=2026-11-26&group_by=class" "$super"
 call 400 GET "/reports/summary?from=2026-11-26&to=2026-11-20" "$super"
 call 403 GET "/reports/daily?date=2026-11-26" "$agent"
+# complaints: dispatched, returned, re-dispatched, signed for, answered; escalated, extended,
+# resolved, refused closing, reviewed; listed by stage; handed over
+call 201 POST /tickets "$agent" '{"class":"hard","kind":"complaint","subject":"Charged twice","caller_phone":"13800138002","complaint":{"product":"Gas bill","what_happened":"Charged twice","customer_wants":"A refund"}}'
+c=$(id_of)
+call 201 POST "/tickets/$c/dispatches" "$agent" '{"department":"Billing","contact_person":"Wang","agreed":"Check today"}'
+d=$(id_of)
+call 200 GET "/tickets/$c/dispatches" "$agent"
+call 200 GET "/dispatches/$d" "$dept"
+call 200 POST "/dispatches/$d/return" "$dept" '{"reason":"Not our function"}'
+call 201 POST "/dispatches/$d/redispatch" "$agent" '{"department":"Finance","contact_person":"Zhao","agreed":"Refund"}'
+d2=$(id_of)
+call 409 POST "/dispatches/$d/ruling" "$super" '{"decision":"department_keeps","reason":"Theirs"}'
+call 200 POST "/dispatches/$d2/accept" "$dept" '{}'
+call 200 POST "/dispatches/$d2/reply" "$dept" '{"result":"Refunded"}'
+call 201 POST "/tickets/$c/escalations" "$super" '{"reason":"Called three times","assignee":"prism-super"}'
+call 200 GET "/tickets/$c/escalations" "$agent"
+call 201 POST "/tickets/$c/extensions" "$agent" '{"until":"2099-01-01T00:00:00+08:00","reason":"Waiting for the bank"}'
+e=$(id_of)
+call 200 GET "/tickets/$c/extensions" "$agent"
+call 200 POST "/extensions/$e/decision" "$super" '{"decision":"approved"}'
+call 200 POST "/tickets/$c/transitions" "$agent" '{"to":"resolved","note":"Refund confirmed"}'
+call 409 POST "/tickets/$c/transitions" "$agent" '{"to":"closed"}'
+call 200 POST "/tickets/$c/review" "$manager" '{"decision":"approved"}'
+call 409 POST "/tickets/$c/review" "$manager" '{"decision":"approved"}'
+call 200 GET "/tickets?kind=complaint&stage=awaiting_callback" "$super"
+call 200 POST "/tickets/$c/handover" "$super" '{"to":"prism-super","reason":"On leave"}'
 
 echo "$checked exchanges through Prism, $failed not matching openapi/openapi.yaml"
 [[ $failed -eq 0 ]]

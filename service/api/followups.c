@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "api/common.h"
+#include "app/complaints.h"
 #include "app/tickets.h"
 #include "calendar_cache.h"
 #include "config.h"
@@ -161,7 +162,9 @@ struct attempt_ctx {
     struct attempt_input in;
     const char *actor;
     hl_time now;
-    bool closed; /* outcome: the follow-up was no longer pending */
+    bool closed;       /* outcome: the follow-up was no longer pending */
+    bool needs_result; /* outcome: a satisfaction callback reached without a result */
+    enum complaint_outcome result; /* a satisfaction callback's result, CO_NONE: none yet */
 };
 
 /* The owner is told a follow-up failed: an event on the ticket and a webhook. */
@@ -207,6 +210,10 @@ static enum db_status attempt_effects(struct db *db, const struct followup_row *
         s = record_satisfaction(db, row, a);
     if (s == DB_OK && e->failed)
         s = tell_failure(db, row, a);
+    /* a complaint awaiting this callback is archived or reopened by its result */
+    if (s == DB_OK && a->result != CO_NONE && row->ticket_id)
+        s = app_complaint_callback(db, row->ticket_id, a->result, a->in.satisfaction, a->actor,
+                                   a->now);
     return s;
 }
 
@@ -226,6 +233,16 @@ static enum db_status attempt_tx(struct db *db, void *arg, int *status, char **j
     struct attempt_effect e;
     followup_attempt_effect(a->in.outcome, row.attempts + 1, cal->rules.followup_max_attempts,
                             &e);
+    a->result = CO_NONE;
+    if (row.kind == FOLLOWUP_SATISFACTION)
+        a->result = complaint_callback_outcome(&e, a->in.outcome, a->in.satisfied,
+                                               a->in.satisfaction,
+                                               cal->rules.satisfaction_min_score,
+                                               &a->needs_result);
+    if (a->needs_result) {
+        calendar_release(cal);
+        return DB_CONFLICT;
+    }
     struct followup_attempt_write w = {.id = a->id,
                                        .outcome = followup_outcome_names[a->in.outcome],
                                        .notes = a->in.notes, .call_id = a->in.call_id,
@@ -285,4 +302,8 @@ void api_followups_attempt(struct http_request *req)
     if (req->reply.status == 409 && a.closed)
         http_reply_problem(req, PROBLEM_CONFLICT,
                            "this follow-up is no longer pending; no attempt can be added");
+    else if (req->reply.status == 409 && a.needs_result)
+        http_reply_invalid_field(req, "satisfaction",
+                                 "a satisfaction callback that reached the customer needs the "
+                                 "result: a score (1-5) or \"satisfied\": true or false");
 }

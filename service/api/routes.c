@@ -8,6 +8,7 @@
 #include "api/followups.h"
 #include "api/calls.h"
 #include "api/customers.h"
+#include "api/complaints.h"
 #include "api/health.h"
 #include "api/metrics.h"
 #include "api/reports.h"
@@ -19,8 +20,8 @@
 
 static const char *const q_ticket_list[] = {"status", "class", "kind", "owner", "phone",
                                             "created_from", "created_to", "overdue",
-                                            "due_before", "escalation_level", "limit", "cursor",
-                                            NULL};
+                                            "due_before", "escalation_level", "stage", "limit",
+                                            "cursor", NULL};
 static const char *const q_days[] = {"from", "to", NULL};
 static const char *const q_followups[] = {"status", "kind", "agent", "ticket_id", "due_before",
                                           "limit", "cursor", NULL};
@@ -45,6 +46,10 @@ static const char *const q_round[] = {"round", NULL};
 /* Customer data is for the roles that need it (信息保密): never cti or operations. */
 #define DIRECTORY ROLES_STAFF
 #define INCIDENT_READERS (ROLES_STAFF | ROLE_OPERATIONS)
+/* Complaints: staff only (never cti); departments with an operations token may answer their
+ * dispatches; supervisors escalate, hand over, rule and decide; the manager reviews. */
+#define DEPARTMENTS (ROLES_STAFF | ROLE_OPERATIONS)
+#define REVIEWERS ROLE_MANAGER
 
 static const struct route routes[] = {
     {"GET", "/healthz", api_health_live, ROLE_OPEN, NULL, 0},
@@ -102,6 +107,26 @@ static const struct route routes[] = {
     {"PATCH", "/customers/{id}", api_customers_patch, DIRECTORY, NULL, ROUTE_JSON_BODY},
     {"POST", "/customers/import", api_customers_import, ROLES_SUPERVISING, NULL,
      ROUTE_STREAM_BODY, &api_customers_import_stream},
+    {"POST", "/tickets/{id}/dispatches", api_dispatches_create, READERS, NULL, ROUTE_JSON_BODY},
+    {"GET", "/tickets/{id}/dispatches", api_dispatches_list, READERS, NULL, 0},
+    {"GET", "/dispatches/{id}", api_dispatches_get, DEPARTMENTS, NULL, 0},
+    {"POST", "/dispatches/{id}/accept", api_dispatches_accept, DEPARTMENTS, NULL, ROUTE_JSON_BODY},
+    {"POST", "/dispatches/{id}/return", api_dispatches_return, DEPARTMENTS, NULL, ROUTE_JSON_BODY},
+    {"POST", "/dispatches/{id}/reply", api_dispatches_reply, DEPARTMENTS, NULL, ROUTE_JSON_BODY},
+    {"POST", "/dispatches/{id}/redispatch", api_dispatches_redispatch, READERS, NULL,
+     ROUTE_JSON_BODY},
+    {"POST", "/dispatches/{id}/ruling", api_dispatches_ruling, ROLES_SUPERVISING, NULL,
+     ROUTE_JSON_BODY},
+    {"POST", "/tickets/{id}/escalations", api_escalations_create, ROLES_SUPERVISING, NULL,
+     ROUTE_JSON_BODY},
+    {"GET", "/tickets/{id}/escalations", api_escalations_list, READERS, NULL, 0},
+    {"POST", "/tickets/{id}/handover", api_tickets_handover, ROLES_SUPERVISING, NULL,
+     ROUTE_JSON_BODY},
+    {"POST", "/tickets/{id}/extensions", api_extensions_create, READERS, NULL, ROUTE_JSON_BODY},
+    {"GET", "/tickets/{id}/extensions", api_extensions_list, READERS, NULL, 0},
+    {"POST", "/extensions/{id}/decision", api_extensions_decide, ROLES_SUPERVISING, NULL,
+     ROUTE_JSON_BODY},
+    {"POST", "/tickets/{id}/review", api_tickets_review, REVIEWERS, NULL, ROUTE_JSON_BODY},
 };
 
 const struct route *api_routes(size_t *n)

@@ -13,6 +13,7 @@
 #include "app/tickets.h"
 #include "calendar_cache.h"
 #include "config.h"
+#include "domain/complaint.h"
 #include "domain/deadline.h"
 #include "domain/ticket_state.h"
 #include "jobs/jobs.h"
@@ -187,8 +188,25 @@ struct patch_ctx {
     const char *actor;
     hl_time now;
     bool stale;
+    bool not_complaint; /* a complaint record given for a ticket of another kind */
+    bool kind_locked;   /* a kind change into or out of complaint after the resolution */
     char *json;
 };
+
+/* A complaint record belongs to complaints; and past handling, a complaint stays one (and
+ * nothing becomes one), so the review and callback cannot be skipped by a change of kind. */
+static bool patch_kind_ok(struct patch_ctx *p, const json_t *current)
+{
+    const char *kind = json_string_value(json_object_get(current, "kind"));
+    const char *status = json_string_value(json_object_get(current, "status"));
+    bool was = kind && strcmp(kind, "complaint") == 0;
+    bool will = p->in->has_kind ? p->in->kind == TICKET_KIND_COMPLAINT : was;
+    bool past_handling = status && (strcmp(status, "resolved") == 0 ||
+                                    strcmp(status, "closed") == 0);
+    p->not_complaint = p->in->complaint && !will;
+    p->kind_locked = was != will && past_handling;
+    return !p->not_complaint && !p->kind_locked;
+}
 
 /* JSON of a clock's deadlines for history: {"resolve_due_at": "...", ...}. */
 static char *deadlines_json(const struct deadlines *d)
@@ -227,7 +245,7 @@ static enum db_status recompute_deadlines(struct db *db, struct patch_ctx *p)
     calendar_release(cal);
     if (!ok)
         return DB_INVALID;
-    clock.breached = 0;
+    clock.breached = clock.warned = 0;
     char *rules = store_deadline_rules_json(&clock.d);
     char *before = deadlines_json(&st.clock.d), *after = deadlines_json(&clock.d);
     struct ticket_state_change c = {.id = p->id, .clock = &clock, .deadline_rules = rules,
@@ -261,6 +279,11 @@ static enum db_status patch_tx(struct db *db, void *arg)
         return DB_CONFLICT;
     }
     json_t *current = json_loads(current_text, 0, NULL), *before, *after;
+    if (!patch_kind_ok(p, current)) {
+        json_decref(current);
+        free(current_text);
+        return DB_CONFLICT;
+    }
     int changed = ticket_patch_diff(current, p->in, &before, &after);
     json_decref(current);
     bool rules_change = json_object_get(after, "class") || json_object_get(after, "kind");
@@ -269,12 +292,15 @@ static enum db_status patch_tx(struct db *db, void *arg)
     } else {
         free(current_text);
         char *b = json_dumps(before, JSON_COMPACT), *a = json_dumps(after, JSON_COMPACT);
+        json_t *rec = json_object_get(after, "complaint");
+        char *complaint = rec ? json_dumps(rec, JSON_COMPACT) : NULL;
         struct ticket_change c = {.id = p->id, .in = p->in, .actor = p->actor,
                                   .event_kind = "updated", .before = b, .after = a,
-                                  .now = p->now};
-        s = b && a ? store_ticket_update(db, &c, &p->json) : DB_ERROR;
+                                  .complaint = complaint, .now = p->now};
+        s = b && a && (!rec || complaint) ? store_ticket_update(db, &c, &p->json) : DB_ERROR;
         free(b);
         free(a);
+        free(complaint);
     }
     json_decref(before);
     json_decref(after);
@@ -306,6 +332,13 @@ void api_tickets_patch(struct http_request *req)
     if (s == DB_CONFLICT && p.stale)
         http_reply_problem(req, PROBLEM_PRECONDITION,
                            "the ticket changed since you read it; GET it again and retry");
+    else if (s == DB_CONFLICT && p.not_complaint)
+        http_reply_invalid_field(req, "complaint",
+                                 "only a ticket of kind complaint has a complaint record");
+    else if (s == DB_CONFLICT && p.kind_locked)
+        http_reply_problem(req, PROBLEM_CONFLICT,
+                           "a resolved or archived ticket cannot change kind into or out of "
+                           "complaint: its review and satisfaction callback would be skipped");
     else if (s != DB_OK)
         api_reply_db(req, s, "ticket");
     else {
@@ -344,6 +377,7 @@ static void read_filter(struct http_request *req, struct ticket_filter *f, char 
     static const char *const levels[] = {"0", "1", "2", NULL};
     const char *level = api_query_enum(req, "escalation_level", levels, errs);
     f->escalation_level = level ? enum_index(levels, level) : -1;
+    f->stage = api_query_enum(req, "stage", complaint_stage_names, errs);
     f->limit = api_query_limit(req, errs);
     api_query_cursor(req, &f->before_id, 1, &f->has_cursor, errs);
 }
@@ -398,20 +432,36 @@ static const struct vfield transition_spec[] = {
     {"note", VT_STRING, VF_NULLABLE, 1, 2000, NULL},
 };
 
-static void reply_refused(struct http_request *req, enum ticket_status from, enum ticket_status to)
+/* What each missing step of a complaint asks for, in the problem's detail. */
+static const char *const step_hints[STEP_COUNT] = {
+    [STEP_NONE] = "",
+    [STEP_RECORD] = "record product, what_happened and customer_wants in the ticket's complaint",
+    [STEP_RESOLUTION] = "resolve it first, saying what the customer was told",
+    [STEP_REVIEW] = "the customer-service manager reviews it (POST /tickets/{id}/review)",
+    [STEP_CALLBACK] = ("the satisfaction callback decides (POST /followups/{id}/attempts on "
+                       "its satisfaction follow-up)"),
+};
+
+void api_reply_transition_refused(struct http_request *req, const struct ticket_transition *t)
 {
     enum ticket_status next[TICKET_STATUS_COUNT];
-    int n = ticket_transitions_from(from, next);
+    int n = ticket_transitions_for(t->kind, t->from, &t->facts, next);
     json_t *allowed = json_array();
     for (int i = 0; i < n; i++)
         json_array_append_new(allowed, json_string(ticket_status_names[next[i]]));
     char text[160];
-    ticket_transitions_text(from, text, sizeof text);
-    http_reply_problem_with(req, PROBLEM_TRANSITION,
-                            json_pack("{s:s, s:s, s:o}", "from", ticket_status_names[from], "to",
-                                      ticket_status_names[to], "allowed", allowed),
-                            "a %s ticket cannot become %s; allowed: %s",
-                            ticket_status_names[from], ticket_status_names[to], text);
+    ticket_transitions_text_for(t->kind, t->from, &t->facts, text, sizeof text);
+    const char *from = ticket_status_names[t->from], *to = ticket_status_names[t->to];
+    json_t *extra = json_pack("{s:s, s:s, s:o}", "from", from, "to", to, "allowed", allowed);
+    if (t->missing == STEP_NONE) {
+        http_reply_problem_with(req, PROBLEM_TRANSITION, extra,
+                                "a %s ticket cannot become %s; allowed: %s", from, to, text);
+        return;
+    }
+    json_object_set_new(extra, "missing_step", json_string(complaint_step_names[t->missing]));
+    http_reply_problem_with(req, PROBLEM_TRANSITION, extra,
+                            "a %s complaint cannot become %s: missing step %s — %s", from, to,
+                            complaint_step_names[t->missing], step_hints[t->missing]);
 }
 
 static enum db_status transition_in_tx(struct db *db, void *arg)
@@ -448,7 +498,7 @@ void api_tickets_transition(struct http_request *req)
         http_reply_problem(req, PROBLEM_PRECONDITION,
                            "the ticket changed since you read it; GET it again and retry");
     else if (s == DB_CONFLICT && t.refused)
-        reply_refused(req, t.from, t.to);
+        api_reply_transition_refused(req, &t);
     else if (s != DB_OK)
         api_reply_db(req, s, "ticket");
     else {

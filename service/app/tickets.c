@@ -13,6 +13,18 @@
 #include "domain/ticket_state.h"
 #include "store/tickets.h"
 
+/* Handling starts again (reopened, or sent back by the review): fresh deadlines from now. */
+static bool restart_handling(const struct calendar *cal, const struct ticket_state *st,
+                             hl_time now, struct ticket_clock *clock,
+                             struct ticket_state_change *c)
+{
+    c->clear_resolved_at = c->clear_closed_at = c->clear_review = true;
+    if (!deadlines_for(cal, st->cls, st->kind, now, &clock->d))
+        return false;
+    clock->breached = clock->warned = 0;
+    return true;
+}
+
 /* The clock after entering `to`, and the timestamps that go with it. */
 static bool clock_for_transition(const struct calendar *cal, const struct ticket_state *st,
                                  struct ticket_transition *t, struct ticket_clock *clock,
@@ -22,16 +34,17 @@ static bool clock_for_transition(const struct calendar *cal, const struct ticket
     clock->status = t->to;
     switch (t->to) {
     case TICKET_STATUS_RESOLVED:
-        c->set_resolved_at = true;
+        c->set_resolved_at = c->clear_review = true; /* a new resolution needs a new review */
         break;
     case TICKET_STATUS_CLOSED:
         c->set_closed_at = true;
         break;
     case TICKET_STATUS_REOPENED:
-        c->count_reopen = c->clear_resolved_at = c->clear_closed_at = true;
-        if (!deadlines_for(cal, st->cls, st->kind, t->now, &clock->d))
-            return false;
-        clock->breached = 0;
+        c->count_reopen = true;
+        return restart_handling(cal, st, t->now, clock, c);
+    case TICKET_STATUS_IN_PROGRESS:
+        if (st->clock.status == TICKET_STATUS_RESOLVED) /* a complaint sent back by review */
+            return restart_handling(cal, st, t->now, clock, c);
         break;
     case TICKET_STATUS_RELAYED:
         if (st->cls == TICKET_CLASS_GOVERNMENT && !clock->relayed) {
@@ -45,6 +58,21 @@ static bool clock_for_transition(const struct calendar *cal, const struct ticket
     return true;
 }
 
+/* The history's `after` of a transition: the status, and for a complaint step which step made
+ * it and what the satisfaction callback found. Every status change is a `transition` event
+ * (reports count resolutions and reopenings from them). */
+static void after_json(const struct ticket_transition *t, char *out, size_t n)
+{
+    static const char *const vias[] = {"request", "review", "satisfaction_callback"};
+    int len = snprintf(out, n, "{\"status\":\"%s\"", ticket_status_names[t->to]);
+    if (t->via != VIA_REQUEST)
+        len += snprintf(out + len, n - (size_t)len, ",\"via\":\"%s\"", vias[t->via]);
+    if (t->complaint_outcome)
+        len += snprintf(out + len, n - (size_t)len, ",\"complaint_outcome\":\"%s\"",
+                        t->complaint_outcome);
+    snprintf(out + len, n - (size_t)len, "}");
+}
+
 static enum db_status transition_tx(struct db *db, void *arg)
 {
     struct ticket_transition *t = arg;
@@ -56,11 +84,14 @@ static enum db_status transition_tx(struct db *db, void *arg)
     if (s != DB_OK)
         return s;
     t->from = st.clock.status;
+    t->kind = st.kind;
+    t->facts = st.facts;
     if (t->expected >= 0 && t->expected != st.version) {
         t->stale = true;
         return DB_CONFLICT;
     }
-    if (!ticket_transition_allowed(st.clock.status, t->to)) {
+    if (ticket_transition_check(st.kind, st.clock.status, t->to, t->via, &st.facts,
+                                &t->missing) != TV_OK) {
         t->refused = true;
         return DB_CONFLICT;
     }
@@ -69,17 +100,18 @@ static enum db_status transition_tx(struct db *db, void *arg)
         return s;
     struct ticket_clock clock;
     struct ticket_state_change c = {.id = t->id, .clock = &clock, .actor = t->actor,
-                                    .event_kind = "transition", .note = t->note, .now = t->now};
+                                    .event_kind = "transition",
+                                    .note = t->note, .now = t->now,
+                                    .complaint_outcome = t->complaint_outcome};
     bool ok = clock_for_transition(cal, &st, t, &clock, &c);
     calendar_release(cal);
     if (!ok)
         return DB_INVALID;
-    char *rules = t->to == TICKET_STATUS_REOPENED || c.set_relayed_at
-                      ? store_deadline_rules_json(&clock.d)
-                      : NULL;
-    char before[64], after[64];
+    char *rules = c.clear_closed_at || c.set_relayed_at ? store_deadline_rules_json(&clock.d)
+                                                        : NULL;
+    char before[64], after[160];
     snprintf(before, sizeof before, "{\"status\":\"%s\"}", ticket_status_names[t->from]);
-    snprintf(after, sizeof after, "{\"status\":\"%s\"}", ticket_status_names[t->to]);
+    after_json(t, after, sizeof after);
     c.deadline_rules = rules;
     c.before = before;
     c.after = after;
@@ -129,6 +161,7 @@ static enum db_status callback_made_tx(struct db *db, void *arg)
     if (!ok)
         return DB_INVALID;
     clock.breached &= ~DL_BIT(k);
+    clock.warned &= ~DL_BIT(k);
     char after[96];
     snprintf(after, sizeof after, "{\"deadline\":\"%s\"}", deadline_names[k]);
     struct ticket_state_change c = {.id = cm->id, .clock = &clock, .actor = cm->actor,

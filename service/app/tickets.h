@@ -13,6 +13,7 @@
 
 #include "domain/followup.h"
 #include "domain/ticket.h"
+#include "domain/ticket_state.h"
 #include "store/db.h"
 
 struct ticket_transition {
@@ -21,10 +22,15 @@ struct ticket_transition {
     enum ticket_status to;
     const char *note, *actor;
     hl_time now;
+    enum transition_via via;      /* VIA_REQUEST unless a complaint step makes the change */
+    const char *complaint_outcome; /* recorded with the change (satisfaction callback), or NULL */
     /* outcomes */
     bool stale;   /* DB_CONFLICT: the version did not match */
-    bool refused; /* DB_CONFLICT: the state machine does not allow it */
+    bool refused; /* DB_CONFLICT: the state machine does not allow it (see missing) */
+    enum complaint_step missing; /* refused complaints: the step that must come first */
     enum ticket_status from;
+    enum ticket_kind kind;
+    struct complaint_facts facts;
     char *json; /* the ticket after the change (caller frees) */
 };
 

@@ -34,6 +34,9 @@ void cal_defaults(struct calendar *c)
         .followup_retry_minutes = 60,
         .followup_max_attempts = 3,
         .satisfaction_after_business_days = 1,
+        .dispatch_accept_business_minutes = 120,
+        .warning_percent = 80,
+        .satisfaction_min_score = 4,
     };
 }
 

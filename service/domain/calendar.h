@@ -31,6 +31,10 @@ struct rules {
     int followup_retry_minutes;      /* a follow-up call not answered: try again after N minutes */
     int followup_max_attempts;       /* ... at most N attempts, then it has failed */
     int satisfaction_after_business_days; /* satisfaction callback: N business days after */
+    int dispatch_accept_business_minutes; /* a dispatch not signed for within N business minutes
+                                             is overdue */
+    int warning_percent;        /* warn when N% of a deadline's allowed time has passed */
+    int satisfaction_min_score; /* a satisfaction score of N (1-5) or more is "satisfied" */
 };
 
 struct cal_override {

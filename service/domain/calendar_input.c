@@ -145,6 +145,10 @@ static const struct {
     {"followup_max_attempts", offsetof(struct rules, followup_max_attempts), 20},
     {"satisfaction_after_business_days", offsetof(struct rules, satisfaction_after_business_days),
      30},
+    {"dispatch_accept_business_minutes", offsetof(struct rules, dispatch_accept_business_minutes),
+     10080},
+    {"warning_percent", offsetof(struct rules, warning_percent), 99},
+    {"satisfaction_min_score", offsetof(struct rules, satisfaction_min_score), 5},
 };
 
 static void check_rules(const json_t *body, struct calendar_settings *out, struct verrors *errs)

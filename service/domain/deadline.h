@@ -26,12 +26,20 @@ extern const char *const deadline_names[];
 #define DL_BIT(k) (1u << (k))
 #define DEADLINE_RULE_MAX 200
 
-/** A ticket's deadlines: due[k] is meaningful when has[k]. */
+/** A ticket's deadlines: due[k] is meaningful when has[k], warn[k] when has_warn[k]. */
 struct deadlines {
     bool has[DL_COUNT];
     hl_time due[DL_COUNT];
+    bool has_warn[DL_COUNT];
+    hl_time warn[DL_COUNT]; /* 预警: rules.warning_percent of the allowed time has passed */
     char rule[DL_COUNT][DEADLINE_RULE_MAX]; /* why: the rule that set it, in words */
 };
+
+/**
+ * The warning instant of a deadline running from start to due: start + percent% of the
+ * allowed time. @return false when there is none (no time allowed, or percent outside 1-99)
+ */
+bool deadline_warning_at(hl_time start, hl_time due, int percent, hl_time *warn);
 
 /**
  * The deadlines of a ticket received at `received` (creation, or re-computation after a class
@@ -58,6 +66,7 @@ struct ticket_clock {
     bool relayed;         /* the relay deadline is met */
     bool called_back;     /* the government callback deadline is met */
     unsigned breached;    /* DL_BIT()s of deadlines passed and not since met or renewed */
+    unsigned warned;      /* DL_BIT()s of deadlines warned of since set or renewed */
     int escalation_level; /* 0 agent, 1 supervisor, 2 manager */
     bool has_next_escalation;
     hl_time next_escalation_at;
@@ -76,13 +85,14 @@ bool ticket_overdue(const struct ticket_clock *t);
 
 /**
  * When the sweeper must next look at the ticket: the earliest running deadline not yet
- * breached, or the next escalation of an overdue ticket.
+ * breached, the earliest warning not yet given, or the next escalation of an overdue ticket.
  * @return false when nothing is due.
  */
 bool ticket_next_due(const struct ticket_clock *t, hl_time *out);
 
 struct sweep_decision {
     unsigned newly_breached; /* DL_BIT()s that passed since the last look */
+    unsigned newly_warned;   /* DL_BIT()s whose warning is due (and that did not pass too) */
     int escalate_to;         /* new level, or 0 for none */
     struct ticket_clock after;
     bool has_next_due;
@@ -96,5 +106,44 @@ struct sweep_decision {
  */
 void sweep_decide(const struct ticket_clock *t, hl_time now, const struct rules *r,
                   struct sweep_decision *out);
+
+/**
+ * The instant `minutes` business minutes after from: only time on working days between
+ * opening and closing counts (lunch counts, as calls are answered then). Used for a dispatch
+ * to be signed for. @return false when the calendar has no working day ahead
+ */
+bool deadline_business_minutes(const struct calendar *c, hl_time from, int minutes,
+                               hl_time *due);
+
+enum extension_verdict {
+    EXT_OK,
+    EXT_NOT_RUNNING, /* the ticket has no such deadline running (none, met, resolved) */
+    EXT_PASSED,      /* asked at or after the deadline: refused */
+    EXT_NOT_LATER,   /* the instant asked for is not after the deadline */
+    EXT_UNTIL_PASSED, /* approved when the instant asked for has already passed */
+};
+
+/**
+ * May the owner ask at now to move deadline k to until? (Before the deadline, to a later
+ * instant, while it runs.)
+ */
+enum extension_verdict extension_request_check(const struct ticket_clock *t,
+                                               enum deadline_kind k, hl_time until,
+                                               hl_time now);
+
+/**
+ * Approve at now an extension of deadline k to until: the deadline moves, its overdue mark
+ * and warning are cleared, and the warning is re-armed at rules.warning_percent of the time
+ * from now to until. Refused (EXT_NOT_RUNNING, EXT_UNTIL_PASSED) without changing t.
+ */
+enum extension_verdict deadline_extend(struct ticket_clock *t, enum deadline_kind k,
+                                       hl_time until, hl_time now, const struct rules *r);
+
+/**
+ * An escalation by hand at now to level `to` (-1: one level up): who must act changes, and an
+ * overdue ticket is escalated again after rules.escalation_delay_minutes (until the manager).
+ * @return false (t unchanged) when `to` is not above the current level or beyond the manager
+ */
+bool escalate_by_hand(struct ticket_clock *t, int to, hl_time now, const struct rules *r);
 
 #endif

@@ -97,13 +97,14 @@ bool followup_input_from_json(const json_t *body, const char *cc, struct followu
     return ok;
 }
 
-enum { AI_OUTCOME, AI_SCORE, AI_NOTES, AI_CALL, AI_COUNT };
+enum { AI_OUTCOME, AI_SCORE, AI_NOTES, AI_CALL, AI_SATISFIED, AI_COUNT };
 
 static const struct vfield attempt_spec[AI_COUNT] = {
     [AI_OUTCOME] = {"outcome", VT_ENUM, VF_REQUIRED, 0, 0, followup_outcome_names},
     [AI_SCORE] = {"satisfaction", VT_INT, VF_NULLABLE, 1, 5, NULL},
     [AI_NOTES] = {"notes", VT_STRING, VF_NULLABLE, 0, 2000, NULL},
     [AI_CALL] = {"call_id", VT_STRING, VF_NULLABLE, 1, 255, NULL},
+    [AI_SATISFIED] = {"satisfied", VT_BOOL, VF_NULLABLE, 0, 0, NULL},
 };
 
 bool attempt_input_from_json(const json_t *body, struct attempt_input *out,
@@ -116,8 +117,15 @@ bool attempt_input_from_json(const json_t *body, struct attempt_input *out,
     out->satisfaction = v[AI_SCORE].present && !v[AI_SCORE].is_null ? (int)v[AI_SCORE].num : 0;
     out->notes = v[AI_NOTES].str;
     out->call_id = v[AI_CALL].str;
+    out->satisfied = v[AI_SATISFIED].present && !v[AI_SATISFIED].is_null
+                         ? (int)v[AI_SATISFIED].num
+                         : -1;
     if (ok && out->satisfaction && out->outcome != OUTCOME_REACHED) {
         verr_add(errs, "satisfaction", "can only be given when the customer was reached");
+        ok = false;
+    }
+    if (ok && out->satisfied >= 0 && out->outcome != OUTCOME_REACHED) {
+        verr_add(errs, "satisfied", "can only be given when the customer was reached");
         ok = false;
     }
     return ok;

@@ -75,6 +75,7 @@ bool followup_input_from_json(const json_t *body, const char *country_code,
 struct attempt_input {
     enum followup_outcome outcome;
     int satisfaction; /* 0: none */
+    int satisfied;    /* -1: not said; 0/1: the customer says they are (not) satisfied */
     const char *notes, *call_id;
 };
 

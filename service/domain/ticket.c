@@ -6,6 +6,8 @@
 
 #include <string.h>
 
+#include "domain/complaint.h"
+
 const char *const ticket_class_names[] = {"general", "hard", "special", "government", NULL};
 const char *const ticket_kind_names[] = {"inquiry", "complaint", "suggestion", "repair",
                                          "emergency", NULL};
@@ -63,14 +65,36 @@ static void fill(const struct vvalue *v, struct ticket_input *out)
     out->call_id = v[F_CALL_ID].str;
 }
 
+/* The body without its complaint record, which is checked on its own (an object, not a field
+ * the spec runner knows). Caller decrefs. */
+static json_t *without_complaint(const json_t *body, const json_t **complaint)
+{
+    *complaint = json_object_get(body, "complaint");
+    if (!*complaint)
+        return json_incref((json_t *)body);
+    json_t *rest = json_copy((json_t *)body);
+    json_object_del(rest, "complaint");
+    return rest;
+}
+
 bool ticket_input_for_create(const json_t *body, const char *cc, struct ticket_input *out,
                              struct verrors *errs)
 {
     struct vvalue v[F_COUNT];
-    bool ok = validate_object(body, create_spec, F_COUNT, v, cc, errs);
+    const json_t *rec;
+    json_t *rest = without_complaint(body, &rec);
+    bool ok = validate_object(rest, create_spec, F_COUNT, v, cc, errs);
+    json_decref(rest);
     fill(v, out);
     if (!out->has_kind)
         out->kind = TICKET_KIND_INQUIRY;
+    out->complaint = rec;
+    if (rec && ok && out->kind != TICKET_KIND_COMPLAINT) {
+        verr_add(errs, "complaint", "only a ticket of kind complaint has a complaint record");
+        ok = false;
+    }
+    if (rec && !complaint_record_check(rec, false, errs))
+        ok = false;
     return ok;
 }
 
@@ -78,8 +102,14 @@ bool ticket_input_for_patch(const json_t *body, const char *cc, struct ticket_in
                             struct verrors *errs)
 {
     struct vvalue v[F_COUNT];
-    bool ok = validate_object(body, patch_spec, F_COUNT, v, cc, errs);
+    const json_t *rec;
+    json_t *rest = without_complaint(body, &rec);
+    bool ok = validate_object(rest, patch_spec, F_COUNT, v, cc, errs);
+    json_decref(rest);
     fill(v, out);
+    out->complaint = rec;
+    if (rec && !complaint_record_check(rec, true, errs))
+        ok = false;
     if (ok && json_object_size(body) == 0) {
         verr_add(errs, "", "the patch changes nothing: give at least one field");
         ok = false;
@@ -118,5 +148,31 @@ int ticket_patch_diff(const json_t *current, const struct ticket_input *in, json
     n += diff_field(current, "caller_phone", in->has_caller_phone, in->caller_phone, *before,
                     *after);
     n += diff_field(current, "department", in->has_department, in->department, *before, *after);
+    if (in->complaint) {
+        json_t *old = json_object_get(current, "complaint");
+        json_t *merged = ticket_complaint_merge(old, in->complaint);
+        if (!json_equal(merged, old ? old : json_null()) &&
+            !(json_is_null(old ? old : json_null()) && json_object_size(merged) == 0)) {
+            json_object_set(*before, "complaint", old ? old : json_null());
+            json_object_set(*after, "complaint", merged);
+            n++;
+        }
+        json_decref(merged);
+    }
     return n;
+}
+
+json_t *ticket_complaint_merge(const json_t *current, const json_t *patch)
+{
+    json_t *out = json_is_object(current) ? json_copy((json_t *)current) : json_object();
+    const char *key;
+    json_t *v;
+    json_object_foreach((json_t *)patch, key, v)
+    {
+        if (json_is_null(v))
+            json_object_del(out, key);
+        else
+            json_object_set(out, key, v);
+    }
+    return out;
 }

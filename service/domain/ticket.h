@@ -38,6 +38,7 @@ struct ticket_input {
     enum ticket_kind kind;
     const char *subject, *details, *caller_name, *caller_phone, *owner, *department, *call_id;
     char caller_phone_norm[PHONE_NORMAL_MAX];
+    const json_t *complaint; /* the complaint record (borrowed), or NULL; see domain/complaint.h */
 };
 
 /**
@@ -64,4 +65,11 @@ bool ticket_input_for_patch(const json_t *body, const char *country_code,
  */
 int ticket_patch_diff(const json_t *current, const struct ticket_input *in, json_t **before,
                       json_t **after);
+
+/**
+ * The complaint record after a patch: the current one (a JSON object or null) with the
+ * patch's members set, and those given as null removed.
+ * @return a new object (caller decrefs)
+ */
+json_t *ticket_complaint_merge(const json_t *current, const json_t *patch);
 #endif

@@ -16,6 +16,7 @@ const char *const webhook_event_names[] = {
     "call.missed",      /* an inbound call was missed or abandoned */
     "incident.relay",   /* an emergency, relayed to operations */
     "incident.escalated",
+    "dispatch.overdue", /* a department has not signed for a dispatch in time */
     NULL,
 };
 
@@ -44,7 +45,7 @@ static void check_events(const json_t *events, struct webhook_input *out, struct
             verr_add(errs, "events", "unknown event; known: government.relay, ticket.overdue, "
                                      "ticket.escalated, ticket.warning, followup.failed, "
                                      "followup.overdue, call.missed, incident.relay, "
-                                     "incident.escalated");
+                                     "incident.escalated, dispatch.overdue");
             return;
         }
         for (int k = 0; k < out->nevents; k++)

@@ -12,6 +12,7 @@
 
 #include "calendar_cache.h"
 #include "domain/deadline.h"
+#include "store/escalations.h"
 #include "store/outbox.h"
 #include "store/tickets.h"
 
@@ -25,28 +26,44 @@ struct batch {
     int n;
 };
 
-/* Webhooks for the breaches and escalations just written (same transaction). */
+/* Webhooks for the breaches and warnings just written (same transaction). */
 static enum db_status tell_subscribers(struct db *db, int64_t id, const struct sweep_decision *d,
                                        hl_time now)
 {
     char payload[256];
     enum db_status s = DB_OK;
-    for (int k = 0; s == DB_OK && k < DL_COUNT; k++)
-        if (d->newly_breached & DL_BIT(k)) {
-            char due[48];
-            tf_format_rfc3339(d->after.d.due[k], 0, due, sizeof due);
-            snprintf(payload, sizeof payload,
-                     "{\"ticket_id\":%" PRId64 ",\"deadline\":\"%s\",\"due_at\":\"%s\"}", id,
-                     deadline_names[k], due);
-            s = store_outbox_emit(db, "ticket.overdue", "ticket", id, payload, now, NULL);
-        }
-    if (s == DB_OK && d->escalate_to) {
+    for (int k = 0; s == DB_OK && k < DL_COUNT; k++) {
+        bool overdue = d->newly_breached & DL_BIT(k), warning = d->newly_warned & DL_BIT(k);
+        if (!overdue && !warning)
+            continue;
+        char due[48];
+        tf_format_rfc3339(d->after.d.due[k], 0, due, sizeof due);
         snprintf(payload, sizeof payload,
-                 "{\"ticket_id\":%" PRId64 ",\"escalation_level\":%d,\"must_act\":\"%s\"}", id,
-                 d->escalate_to, escalation_names[d->escalate_to]);
-        s = store_outbox_emit(db, "ticket.escalated", "ticket", id, payload, now, NULL);
+                 "{\"ticket_id\":%" PRId64 ",\"deadline\":\"%s\",\"due_at\":\"%s\","
+                 "\"must_act\":\"%s\"}",
+                 id, deadline_names[k], due, escalation_names[d->after.escalation_level]);
+        s = store_outbox_emit(db, overdue ? "ticket.overdue" : "ticket.warning", "ticket", id,
+                              payload, now, NULL);
     }
     return s;
+}
+
+/* The escalation the sweeper decided, through the same path as one made by hand. */
+static enum db_status record_escalation(struct db *db, int64_t id, const struct sweep_decision *d,
+                                        hl_time now)
+{
+    if (!d->escalate_to)
+        return DB_OK;
+    char reason[200];
+    if (d->newly_breached)
+        snprintf(reason, sizeof reason, "deadline passed: %s",
+                 deadline_names[__builtin_ctz(d->newly_breached)]);
+    else
+        snprintf(reason, sizeof reason, "still overdue at the escalation delay");
+    struct escalation_record e = {.ticket_id = id, .from_level = d->escalate_to - 1,
+                                  .to_level = d->escalate_to, .reason = reason,
+                                  .actor = "sweeper", .now = now};
+    return store_escalation_record(db, &e, NULL);
 }
 
 static enum db_status sweep_batch(struct db *db, void *arg)
@@ -60,6 +77,8 @@ static enum db_status sweep_batch(struct db *db, void *arg)
         s = store_ticket_apply_sweep(db, b->rows[i].id, &d, b->now);
         if (s == DB_OK)
             s = tell_subscribers(db, b->rows[i].id, &d, b->now);
+        if (s == DB_OK)
+            s = record_escalation(db, b->rows[i].id, &d, b->now);
     }
     return s;
 }

@@ -14,6 +14,7 @@
 #include "clock.h"
 #include "config.h"
 #include "jobs/deadlines.h"
+#include "jobs/dispatches.h"
 #include "jobs/followups.h"
 #include "jobs/outbox.h"
 #include "jobs/incidents.h"
@@ -35,6 +36,7 @@ static const struct job_task sweeper_tasks[] = {
     {"idempotency_expiry", expire_idempotency_keys},
     {"incident_acks", jobs_incident_acks},
     {"incident_relays", jobs_incident_relays},
+    {"dispatches_overdue", jobs_dispatches_overdue},
 };
 
 static const struct job_task outbox_tasks[] = {

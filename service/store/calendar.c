@@ -18,7 +18,7 @@
     "'opens', to_char(s.opens, 'HH24:MI'), 'closes', to_char(s.closes, 'HH24:MI'), "              \
     "'lunch', CASE WHEN s.lunch_start = s.lunch_end THEN NULL ELSE json_build_object('start', "    \
     "to_char(s.lunch_start, 'HH24:MI'), 'end', to_char(s.lunch_end, 'HH24:MI')) END, "            \
-    "'calling_windows', s.calling_windows, 'rules', s.rules)"
+    "'calling_windows', s.calling_windows, 'rules', s.rules || s.more_rules)"
 
 #define SETTINGS_WITH_META                                                                         \
     "(" SETTINGS_JSON "::jsonb || jsonb_build_object('version', s.version, 'updated_at', "        \
@@ -30,12 +30,13 @@ DB_STMT(q_settings_load, 0,
         "SELECT " SETTINGS_JSON "::text AS json, s.version FROM calendar_settings s WHERE s.id = 1");
 DB_STMT(q_days_load, 0,
         "SELECT (day - DATE '1970-01-01') AS day, kind FROM calendar_days ORDER BY day");
-DB_STMT(q_put, 11,
+/* $12: the rule numbers kept in more_rules (see migrations/0009_complaints.sql). */
+DB_STMT(q_put, 12,
         "UPDATE calendar_settings s SET zone = $1, working_days = $2::int[], opens = $3::time, "
         "closes = $4::time, lunch_start = $5::time, lunch_end = $6::time, "
         "calling_windows = $7::jsonb, rules = $8::jsonb, version = s.version + 1, "
-        "updated_at = $9::timestamptz, updated_by = $10 WHERE s.id = $11::int "
-        "RETURNING " SETTINGS_WITH_META " AS json");
+        "updated_at = $9::timestamptz, updated_by = $10, more_rules = $12::jsonb "
+        "WHERE s.id = $11::int RETURNING " SETTINGS_WITH_META " AS json");
 #define DAY_JSON                                                                                   \
     "json_build_object('date', to_char(d.day, 'YYYY-MM-DD'), 'kind', d.kind, 'name', d.name, "    \
     "'updated_at', d.updated_at, 'updated_by', d.updated_by)::text"
@@ -126,9 +127,10 @@ enum db_status store_calendar_put(struct db *db, const struct calendar_settings 
     hhmm(st->lunch_start, ls, sizeof ls);
     hhmm(st->lunch_end, le, sizeof le);
     tf_format_rfc3339(now, 0, at, sizeof at);
-    struct strbuf win, rules;
+    struct strbuf win, rules, more;
     strbuf_init(&win);
     strbuf_init(&rules);
+    strbuf_init(&more);
     strbuf_puts(&win, "[");
     for (int i = 0; i < st->nwindows; i++) {
         char s[8], e[8];
@@ -149,12 +151,18 @@ enum db_status store_calendar_put(struct db *db, const struct calendar_settings 
                   r->complaint_notice_hours, r->escalation_delay_minutes,
                   r->followup_retry_minutes, r->followup_max_attempts,
                   r->satisfaction_after_business_days);
+    strbuf_printf(&more,
+                  "{\"dispatch_accept_business_minutes\":%d,\"warning_percent\":%d,"
+                  "\"satisfaction_min_score\":%d}",
+                  r->dispatch_accept_business_minutes, r->warning_percent,
+                  r->satisfaction_min_score);
     const char *params[] = {st->zone, week, opens, closes, ls, le, win.data, rules.data, at,
-                            actor, "1"};
+                            actor, "1", more.data};
     enum db_status s =
-        win.oom || rules.oom ? DB_ERROR : one_json(db, &q_put, params, json);
+        win.oom || rules.oom || more.oom ? DB_ERROR : one_json(db, &q_put, params, json);
     strbuf_free(&win);
     strbuf_free(&rules);
+    strbuf_free(&more);
     return s;
 }
 

@@ -28,15 +28,19 @@
     "t.progress_due_at, t.deadline_rules, t.overdue, t.overdue_since, t.escalation_level, "       \
     "(ARRAY['agent','supervisor','manager'])[t.escalation_level + 1] AS must_act, "               \
     "t.escalated_at, t.next_due_at, t.resolved_at, t.closed_at, t.reopen_count, "              \
+    "t.complaint, t.complaint_stage, t.reviewed_at, t.reviewed_by, t.complaint_outcome, "       \
     TICKET_CALL_JSON
 
-DB_STMT(q_create, 18,
+DB_STMT(q_create, 24,
         "WITH t AS (INSERT INTO tickets (class, kind, subject, details, caller_name, "
         "caller_phone, caller_phone_norm, owner, department, call_id, created_by, created_at, "
         "updated_at, resolve_due_at, relay_due_at, next_callback_due_at, progress_due_at, "
-        "deadline_rules, next_due_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, "
-        "$12::timestamptz, $12::timestamptz, $13::timestamptz, $14::timestamptz, "
-        "$15::timestamptz, $16::timestamptz, $17::jsonb, $18::timestamptz) RETURNING *), "
+        "deadline_rules, next_due_at, resolve_warn_at, relay_warn_at, callback_warn_at, "
+        "next_callback_warn_at, progress_warn_at, complaint) VALUES ($1, $2, $3, $4, $5, $6, "
+        "$7, $8, $9, $10, $11, $12::timestamptz, $12::timestamptz, $13::timestamptz, "
+        "$14::timestamptz, $15::timestamptz, $16::timestamptz, $17::jsonb, $18::timestamptz, "
+        "$19::timestamptz, $20::timestamptz, $21::timestamptz, $22::timestamptz, "
+        "$23::timestamptz, $24::jsonb) RETURNING *), "
         "e AS (INSERT INTO ticket_events (ticket_id, at, actor, kind, after) "
         "SELECT t.id, t.created_at, t.created_by, 'created', to_jsonb(t) - 'version' FROM t) "
         "SELECT row_to_json(x)::text AS json, x.id FROM (SELECT " TICKET_JSON_COLUMNS " FROM t) x");
@@ -50,7 +54,7 @@ DB_STMT(q_get_lock, 1,
         " FROM tickets t WHERE t.id = $1 FOR UPDATE) x");
 
 /* $2..$15: a flag and a value per mutable field; a false flag keeps the column. */
-DB_STMT(q_update, 20,
+DB_STMT(q_update, 22,
         "WITH t AS (UPDATE tickets SET "
         "class = CASE WHEN $2::bool THEN $3 ELSE class END, "
         "kind = CASE WHEN $4::bool THEN $5 ELSE kind END, "
@@ -60,6 +64,7 @@ DB_STMT(q_update, 20,
         "caller_phone = CASE WHEN $12::bool THEN $13 ELSE caller_phone END, "
         "caller_phone_norm = CASE WHEN $12::bool THEN $14 ELSE caller_phone_norm END, "
         "department = CASE WHEN $15::bool THEN $16 ELSE department END, "
+        "complaint = CASE WHEN $21::bool THEN $22::jsonb ELSE complaint END, "
         "updated_at = $17::timestamptz, version = version + 1 "
         "WHERE id = $1 RETURNING *), "
         "e AS (INSERT INTO ticket_events (ticket_id, at, actor, kind, before, after) "
@@ -83,7 +88,12 @@ DB_STMT(q_event_add, 6,
     "id, version, class, kind, status, " US("created_at") ", " US("resolve_due_at") ", "          \
     US("relay_due_at") ", " US("callback_due_at") ", " US("next_callback_due_at") ", "            \
     US("progress_due_at") ", " US("next_escalation_at") ", relayed_at IS NOT NULL AS relayed, "   \
-    "called_back_at IS NOT NULL AS called_back, breached, escalation_level"
+    "called_back_at IS NOT NULL AS called_back, breached, escalation_level, "                     \
+    US("resolve_warn_at") ", " US("relay_warn_at") ", " US("callback_warn_at") ", "               \
+    US("next_callback_warn_at") ", " US("progress_warn_at") ", warned, owner, "                   \
+    "reviewed_at IS NOT NULL AS reviewed, coalesce(complaint ?& "                                   \
+    "ARRAY['product', 'what_happened', 'customer_wants'], false) AS record_complete, "          \
+    US("resolved_at")
 
 DB_STMT(q_state, 1, "SELECT " STATE_COLUMNS " FROM tickets WHERE id = $1");
 DB_STMT(q_state_lock, 1, "SELECT " STATE_COLUMNS " FROM tickets WHERE id = $1 FOR UPDATE");
@@ -94,31 +104,29 @@ DB_STMT(q_due_claim, 2,
         "SELECT " STATE_COLUMNS " FROM tickets WHERE next_due_at <= $1::timestamptz "
         "ORDER BY next_due_at LIMIT $2::int FOR UPDATE SKIP LOCKED");
 
+/* The sweeper's marks: overdue and warning events ($9, $11: arrays of {deadline, due_at}).
+ * Escalations are written by store_escalation_record, as hand escalations are. */
 DB_STMT(q_due_apply, 11,
         "WITH u AS (UPDATE tickets SET breached = $2::int, overdue = $3::bool, "
         "overdue_since = CASE WHEN $3::bool THEN coalesce(overdue_since, $4::timestamptz) END, "
         "escalation_level = $5::int, "
         "escalated_at = CASE WHEN $6::int > 0 THEN $4::timestamptz ELSE escalated_at END, "
-        "next_escalation_at = $7::timestamptz, next_due_at = $8::timestamptz, "
+        "next_escalation_at = $7::timestamptz, next_due_at = $8::timestamptz, warned = $10::int, "
         "version = version + 1, updated_at = $4::timestamptz WHERE id = $1 RETURNING id), "
         "ov AS (INSERT INTO ticket_events (ticket_id, at, actor, kind, after) "
         "SELECT u.id, $4::timestamptz, 'sweeper', 'overdue', d FROM u, "
         "jsonb_array_elements($9::jsonb) d), "
-        "es AS (INSERT INTO ticket_escalations (ticket_id, at, from_level, to_level, must_act, "
-        "reason, actor) SELECT u.id, $4::timestamptz, $6::int - 1, $6::int, $10, $11, 'sweeper' "
-        "FROM u WHERE $6::int > 0), "
-        "ee AS (INSERT INTO ticket_events (ticket_id, at, actor, kind, before, after, note) "
-        "SELECT u.id, $4::timestamptz, 'sweeper', 'escalated', "
-        "jsonb_build_object('escalation_level', $6::int - 1), "
-        "jsonb_build_object('escalation_level', $6::int, 'must_act', $10), $11 "
-        "FROM u WHERE $6::int > 0) "
+        "wa AS (INSERT INTO ticket_events (ticket_id, at, actor, kind, after) "
+        "SELECT u.id, $4::timestamptz, 'sweeper', 'warning', d FROM u, "
+        "jsonb_array_elements($11::jsonb) d) "
         "SELECT count(*) AS n FROM u");
 
-DB_STMT(q_state_update, 26,
+DB_STMT(q_state_update, 36,
         "WITH t AS (UPDATE tickets SET status = $2, resolve_due_at = $3::timestamptz, "
         "relay_due_at = $4::timestamptz, callback_due_at = $5::timestamptz, "
         "next_callback_due_at = $6::timestamptz, progress_due_at = $7::timestamptz, "
-        "deadline_rules = coalesce($8::jsonb, deadline_rules), breached = $9::int, "
+        "deadline_rules = CASE WHEN $36::bool THEN deadline_rules || $8::jsonb "
+        "ELSE coalesce($8::jsonb, deadline_rules) END, breached = $9::int, "
         "overdue = $10::bool, "
         "overdue_since = CASE WHEN $10::bool THEN coalesce(overdue_since, $11::timestamptz) END, "
         "escalation_level = $12::int, next_escalation_at = $13::timestamptz, "
@@ -130,6 +138,13 @@ DB_STMT(q_state_update, 26,
         "reopen_count = reopen_count + CASE WHEN $19::bool THEN 1 ELSE 0 END, "
         "relayed_at = CASE WHEN $20::bool THEN $11::timestamptz ELSE relayed_at END, "
         "called_back_at = CASE WHEN $21::bool THEN $11::timestamptz ELSE called_back_at END, "
+        "resolve_warn_at = $27::timestamptz, relay_warn_at = $28::timestamptz, "
+        "callback_warn_at = $29::timestamptz, next_callback_warn_at = $30::timestamptz, "
+        "progress_warn_at = $31::timestamptz, warned = $32::int, "
+        "reviewed_at = CASE WHEN $33::bool THEN NULL WHEN $34::bool THEN $11::timestamptz "
+        "ELSE reviewed_at END, "
+        "reviewed_by = CASE WHEN $33::bool THEN NULL WHEN $34::bool THEN $22 ELSE reviewed_by END, "
+        "complaint_outcome = coalesce($35, complaint_outcome), "
         "updated_at = $11::timestamptz, version = version + 1 WHERE id = $1 RETURNING *), "
         "e AS (INSERT INTO ticket_events (ticket_id, at, actor, kind, before, after, note) "
         "SELECT t.id, $11::timestamptz, $22, $23, $24::jsonb, $25::jsonb, $26 FROM t) "
@@ -170,6 +185,16 @@ DB_STMT(q_link_call, 8,
         "e AS (INSERT INTO ticket_events (ticket_id, at, actor, kind, before, after) "
         "SELECT t.id, $6::timestamptz, $7, 'call_linked', $8::jsonb -> 'before', "
         "$8::jsonb -> 'after' FROM t) "
+        "SELECT row_to_json(x)::text AS json FROM (SELECT " TICKET_JSON_COLUMNS " FROM t) x");
+
+/* 首问负责制: the owner changes only here, with the reason in history. */
+DB_STMT(q_handover, 5,
+        "WITH o AS (SELECT owner FROM tickets WHERE id = $1), "
+        "t AS (UPDATE tickets SET owner = $2, updated_at = $4::timestamptz, "
+        "version = version + 1 WHERE id = $1 RETURNING *), "
+        "e AS (INSERT INTO ticket_events (ticket_id, at, actor, kind, before, after, note) "
+        "SELECT t.id, $4::timestamptz, $5, 'owner_changed', jsonb_build_object('owner', o.owner), "
+        "jsonb_build_object('owner', t.owner), $3 FROM t, o) "
         "SELECT row_to_json(x)::text AS json FROM (SELECT " TICKET_JSON_COLUMNS " FROM t) x");
 
 static enum db_status single_json(PGresult *res, enum db_status s, char **json, int *version)
@@ -226,11 +251,15 @@ enum db_status store_ticket_create(struct db *db, const struct ticket_new *t, ch
 {
     const struct ticket_input *in = t->in;
     const struct deadlines *d = t->deadlines;
-    char at[48], due[DL_COUNT][48], next[48];
+    char at[48], due[DL_COUNT][48], next[48], warn[DL_COUNT][48];
     tf_format_rfc3339(t->now, 0, at, sizeof at);
     char *rules = store_deadline_rules_json(d);
-    if (!rules)
+    char *complaint = in->complaint ? json_dumps(in->complaint, JSON_COMPACT) : NULL;
+    if (!rules || (in->complaint && !complaint)) {
+        free(rules);
+        free(complaint);
         return DB_ERROR;
+    }
     const char *params[] = {
         ticket_class_names[in->cls],
         ticket_kind_names[in->kind],
@@ -250,10 +279,17 @@ enum db_status store_ticket_create(struct db *db, const struct ticket_new *t, ch
         opt_time(d->has[DL_PROGRESS], d->due[DL_PROGRESS], due[DL_PROGRESS]),
         rules,
         opt_time(t->has_next_due, t->next_due, next),
+        opt_time(d->has_warn[DL_RESOLVE], d->warn[DL_RESOLVE], warn[DL_RESOLVE]),
+        opt_time(d->has_warn[DL_RELAY], d->warn[DL_RELAY], warn[DL_RELAY]),
+        opt_time(d->has_warn[DL_CALLBACK], d->warn[DL_CALLBACK], warn[DL_CALLBACK]),
+        opt_time(d->has_warn[DL_WEEKLY], d->warn[DL_WEEKLY], warn[DL_WEEKLY]),
+        opt_time(d->has_warn[DL_PROGRESS], d->warn[DL_PROGRESS], warn[DL_PROGRESS]),
+        complaint,
     };
     PGresult *res = NULL;
     enum db_status s = db_exec(db, &q_create, params, &res);
     free(rules);
+    free(complaint);
     if (s == DB_OK && id)
         *id = db_get_i64(res, 0, "id");
     return single_json(res, s, json, NULL);
@@ -294,6 +330,7 @@ enum db_status store_ticket_update(struct db *db, const struct ticket_change *c,
         in->caller_phone ? in->caller_phone_norm : NULL,
         flag(in->has_department), in->department,
         at, c->actor, c->event_kind, diff.data,
+        flag(c->complaint != NULL), c->complaint,
     };
     PGresult *res = NULL;
     enum db_status s = diff.oom ? DB_ERROR : db_exec(db, &q_update, params, &res);
@@ -368,6 +405,8 @@ enum db_status store_ticket_list(struct db *db, const struct ticket_filter *f, s
         snprintf(level, sizeof level, "%d", f->escalation_level);
         add_param(&sql, params, &n, "t.escalation_level =", level);
     }
+    if (f->stage) /* through tickets_complaint_stage_id */
+        add_param(&sql, params, &n, "t.complaint_stage =", f->stage);
     if (f->has_cursor) {
         snprintf(before, sizeof before, "%" PRId64, f->before_id);
         add_param(&sql, params, &n, "t.id <", before);
@@ -445,6 +484,16 @@ static void read_state(const PGresult *res, int row, struct ticket_state *out)
     c->called_back = strcmp(db_get(res, row, "called_back"), "t") == 0;
     c->breached = (unsigned)db_get_i64(res, row, "breached");
     c->escalation_level = (int)db_get_i64(res, row, "escalation_level");
+    static const char *const warn_cols[DL_COUNT] = {
+        "resolve_warn_at_us", "relay_warn_at_us", "callback_warn_at_us",
+        "next_callback_warn_at_us", "progress_warn_at_us"};
+    for (int k = 0; k < DL_COUNT; k++)
+        get_time(res, row, warn_cols[k], &c->d.has_warn[k], &c->d.warn[k]);
+    c->warned = (unsigned)db_get_i64(res, row, "warned");
+    snprintf(out->owner, sizeof out->owner, "%s", db_get(res, row, "owner"));
+    out->facts.reviewed = strcmp(db_get(res, row, "reviewed"), "t") == 0;
+    out->facts.record_complete = strcmp(db_get(res, row, "record_complete"), "t") == 0;
+    get_time(res, row, "resolved_at_us", &out->has_resolved_at, &out->resolved_at);
 }
 
 enum db_status store_ticket_state_get(struct db *db, int64_t id, bool lock,
@@ -476,8 +525,10 @@ enum db_status store_ticket_state_update(struct db *db, const struct ticket_stat
 {
     const struct ticket_clock *k = c->clock;
     char ids[24], due[DL_COUNT][48], now[48], esc[48], next[48], breached[16], level[16];
+    char warn[DL_COUNT][48], warned[16];
     snprintf(ids, sizeof ids, "%" PRId64, c->id);
     snprintf(breached, sizeof breached, "%u", k->breached);
+    snprintf(warned, sizeof warned, "%u", k->warned);
     snprintf(level, sizeof level, "%d", k->escalation_level);
     tf_format_rfc3339(c->now, 0, now, sizeof now);
     hl_time next_due = 0;
@@ -509,6 +560,16 @@ enum db_status store_ticket_state_update(struct db *db, const struct ticket_stat
         c->before,
         c->after,
         c->note,
+        opt_time(k->d.has_warn[DL_RESOLVE], k->d.warn[DL_RESOLVE], warn[DL_RESOLVE]),
+        opt_time(k->d.has_warn[DL_RELAY], k->d.warn[DL_RELAY], warn[DL_RELAY]),
+        opt_time(k->d.has_warn[DL_CALLBACK], k->d.warn[DL_CALLBACK], warn[DL_CALLBACK]),
+        opt_time(k->d.has_warn[DL_WEEKLY], k->d.warn[DL_WEEKLY], warn[DL_WEEKLY]),
+        opt_time(k->d.has_warn[DL_PROGRESS], k->d.warn[DL_PROGRESS], warn[DL_PROGRESS]),
+        warned,
+        flag_of(c->clear_review),
+        flag_of(c->set_review),
+        c->complaint_outcome,
+        flag_of(c->merge_rules),
     };
     PGresult *res = NULL;
     enum db_status s = db_exec(db, &q_state_update, params, &res);
@@ -542,32 +603,46 @@ enum db_status store_tickets_claim_due(struct db *db, hl_time now, int limit,
     return DB_OK;
 }
 
+/* [{"deadline": name, "due_at": instant}, ...] of the deadlines in bits (warnings also say
+ * when they were due to be given). */
+static void deadline_marks(struct strbuf *sb, const struct deadlines *d, unsigned bits,
+                           bool warning)
+{
+    strbuf_puts(sb, "[");
+    bool first = true;
+    for (int k = 0; k < DL_COUNT; k++) {
+        if (!(bits & DL_BIT(k)))
+            continue;
+        char due[48], warn[48];
+        tf_format_rfc3339(d->due[k], 0, due, sizeof due);
+        strbuf_printf(sb, "%s{\"deadline\":\"%s\",\"due_at\":\"%s\"", first ? "" : ",",
+                      deadline_names[k], due);
+        if (warning) {
+            tf_format_rfc3339(d->warn[k], 0, warn, sizeof warn);
+            strbuf_printf(sb, ",\"warn_at\":\"%s\"", warn);
+        }
+        strbuf_puts(sb, "}");
+        first = false;
+    }
+    strbuf_puts(sb, "]");
+}
+
 enum db_status store_ticket_apply_sweep(struct db *db, int64_t id,
                                         const struct sweep_decision *d, hl_time now)
 {
     const struct ticket_clock *a = &d->after;
-    char ids[24], breached[16], at[48], level[16], to[16], esc[48], next[48], names[8][48];
+    char ids[24], breached[16], at[48], level[16], to[16], esc[48], next[48], warned[16];
     snprintf(ids, sizeof ids, "%" PRId64, id);
     snprintf(breached, sizeof breached, "%u", a->breached);
+    snprintf(warned, sizeof warned, "%u", a->warned);
     snprintf(level, sizeof level, "%d", a->escalation_level);
     snprintf(to, sizeof to, "%d", d->escalate_to);
     tf_format_rfc3339(now, 0, at, sizeof at);
-    struct strbuf overdue;
+    struct strbuf overdue, warnings;
     strbuf_init(&overdue);
-    strbuf_puts(&overdue, "[");
-    for (int k = 0; k < DL_COUNT; k++)
-        if (d->newly_breached & DL_BIT(k)) {
-            tf_format_rfc3339(a->d.due[k], 0, names[k], sizeof names[k]);
-            strbuf_printf(&overdue, "%s{\"deadline\":\"%s\",\"due_at\":\"%s\"}",
-                          overdue.len > 1 ? "," : "", deadline_names[k], names[k]);
-        }
-    strbuf_puts(&overdue, "]");
-    char reason[200];
-    if (d->newly_breached)
-        snprintf(reason, sizeof reason, "deadline passed: %s",
-                 deadline_names[__builtin_ctz(d->newly_breached)]);
-    else
-        snprintf(reason, sizeof reason, "still overdue at the escalation delay");
+    strbuf_init(&warnings);
+    deadline_marks(&overdue, &a->d, d->newly_breached, false);
+    deadline_marks(&warnings, &a->d, d->newly_warned, true);
     const char *params[] = {
         ids,
         breached,
@@ -578,11 +653,13 @@ enum db_status store_ticket_apply_sweep(struct db *db, int64_t id,
         opt_time(a->has_next_escalation, a->next_escalation_at, esc),
         opt_time(d->has_next_due, d->next_due, next),
         overdue.data,
-        d->escalate_to ? escalation_names[d->escalate_to] : NULL,
-        reason,
+        warned,
+        warnings.data,
     };
-    enum db_status s = overdue.oom ? DB_ERROR : db_run(db, &q_due_apply, params);
+    enum db_status s =
+        overdue.oom || warnings.oom ? DB_ERROR : db_run(db, &q_due_apply, params);
     strbuf_free(&overdue);
+    strbuf_free(&warnings);
     return s;
 }
 
@@ -611,6 +688,19 @@ enum db_status store_ticket_link_call(struct db *db, const struct ticket_call_li
     PGresult *res = NULL;
     enum db_status s = diff.oom ? DB_ERROR : db_exec(db, &q_link_call, params, &res);
     strbuf_free(&diff);
+    return single_json(res, s, json, NULL);
+}
+
+enum db_status store_ticket_handover(struct db *db, int64_t id, const char *to,
+                                     const char *reason, const char *actor, hl_time now,
+                                     char **json)
+{
+    char ids[24], at[48];
+    snprintf(ids, sizeof ids, "%" PRId64, id);
+    tf_format_rfc3339(now, 0, at, sizeof at);
+    const char *params[] = {ids, to, reason, at, actor};
+    PGresult *res = NULL;
+    enum db_status s = db_exec(db, &q_handover, params, &res);
     return single_json(res, s, json, NULL);
 }
 

@@ -11,6 +11,7 @@
 
 #include "domain/deadline.h"
 #include "domain/ticket.h"
+#include "domain/ticket_state.h"
 #include "domain/timefmt.h"
 #include "store/db.h"
 
@@ -43,6 +44,10 @@ struct ticket_state {
     enum ticket_kind kind;
     hl_time created_at;
     struct ticket_clock clock;
+    char owner[ACTOR_NAME_MAX + 1];
+    struct complaint_facts facts; /* reviewed, record complete (complaints) */
+    bool has_resolved_at;
+    hl_time resolved_at;
 };
 
 /**
@@ -58,8 +63,11 @@ struct ticket_state_change {
     enum ticket_status status;
     const struct ticket_clock *clock; /* deadlines, breached, escalation */
     const char *deadline_rules;       /* JSON, or NULL to keep */
+    bool merge_rules;                 /* deadline_rules holds only the members it changes */
     bool set_resolved_at, clear_resolved_at, set_closed_at, clear_closed_at, count_reopen;
     bool set_relayed_at, set_called_back_at;
+    bool clear_review, set_review;  /* a complaint resolved anew / approved by the manager */
+    const char *complaint_outcome;  /* the satisfaction callback's result, or NULL to keep */
     const char *actor, *event_kind, *before, *after, *note; /* before/after: JSON objects */
     hl_time now;
 };
@@ -93,6 +101,7 @@ struct ticket_change {
     const char *actor;
     const char *event_kind; /* "updated", ... */
     const char *before, *after; /* JSON objects of the changed fields */
+    const char *complaint;      /* the whole complaint record after the change (JSON), or NULL */
     hl_time now;
 };
 
@@ -120,6 +129,7 @@ struct ticket_filter {
     hl_time created_from, created_to, due_before;
     int overdue;          /* -1: any, 0: not overdue, 1: overdue */
     int escalation_level; /* -1: any */
+    const char *stage;    /* complaint_stage, or NULL */
     int64_t before_id; /* keyset: ids below this one */
     int limit;
 };
@@ -164,6 +174,15 @@ struct ticket_call_link {
  */
 enum db_status store_ticket_link_call(struct db *db, const struct ticket_call_link *l,
                                       char **json);
+
+/**
+ * Hand the ticket over to another owner (首问负责制: only this way), with the reason in its
+ * `owner_changed` history event; version goes up by one.
+ * @param[out] json the ticket after it (caller frees)
+ */
+enum db_status store_ticket_handover(struct db *db, int64_t id, const char *to,
+                                     const char *reason, const char *actor, hl_time now,
+                                     char **json);
 
 /** Free a page's items. */
 void page_free(struct page *p);

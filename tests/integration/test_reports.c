@@ -41,9 +41,14 @@ static long long ticket(const char *token, const char *day, const char *hhmm, co
                         const char *kind)
 {
     clock_at(day, hhmm);
-    char body[160];
-    snprintf(body, sizeof body, "{\"class\":\"%s\",\"kind\":\"%s\",\"subject\":\"report\"}", cls,
-             kind);
+    char body[320];
+    /* a complaint is resolved only with its record (issue 5) */
+    const char *record = strcmp(kind, "complaint") == 0
+                             ? ",\"complaint\":{\"product\":\"gas\",\"what_happened\":\"x\","
+                               "\"customer_wants\":\"y\"}"
+                             : "";
+    snprintf(body, sizeof body, "{\"class\":\"%s\",\"kind\":\"%s\",\"subject\":\"report\"%s}",
+             cls, kind, record);
     struct h_resp *r = h_req(&srv, "POST", "/tickets", token, body, NULL);
     h_expect(r, 201);
     long long id = h_int(r->json, "id");

@@ -225,7 +225,9 @@ static void test_complaint_progress_notice(void **state)
     (void)state;
     hs_clock(&srv, "2026-11-26T10:00:00+08:00");
     json_t *t = create("{\"class\":\"hard\",\"kind\":\"complaint\",\"subject\":\"Rude courier\","
-                       "\"caller_phone\":\"13800138001\"}");
+                       "\"caller_phone\":\"13800138001\",\"complaint\":{\"product\":\"Delivery\","
+                       "\"what_happened\":\"The courier shouted\",\"customer_wants\":"
+                       "\"An apology\"}}");
     long long id = h_int(t, "id");
     expect_instant(t, "progress_due_at", "2026-11-27T10:00:00+08:00");
     json_decref(t);
@@ -305,7 +307,9 @@ static void test_calendar_api(void **state)
                        "\"government_relay_minutes\":15,\"government_callback_minutes\":60,"
                        "\"complaint_notice_hours\":24,\"escalation_delay_minutes\":240,"
                        "\"followup_retry_minutes\":60,\"followup_max_attempts\":3,"
-                       "\"satisfaction_after_business_days\":1}}";
+                       "\"satisfaction_after_business_days\":1,"
+                       "\"dispatch_accept_business_minutes\":120,\"warning_percent\":80,"
+                       "\"satisfaction_min_score\":4}}";
     struct {
         const char *zone, *opens, *closes, *lunch, *field;
     } bad[] = {

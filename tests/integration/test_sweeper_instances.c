@@ -1,7 +1,8 @@
 /**
  * @file test_sweeper_instances.c
  * @brief Two hotlined instances on one database, the clock moved past 1,000 deadlines:
- *        exactly 1,000 overdue events and 1,000 escalations — none twice, none missed.
+ *        exactly 1,000 warnings, 1,000 overdue events and 1,000 escalations — none twice,
+ *        none missed.
  */
 #include "harness.h"
 
@@ -55,6 +56,15 @@ static void test_exactly_once(void **state)
     }
     assert_int_equal(h_db_long("SELECT count(*) FROM tickets WHERE next_due_at IS NOT NULL"),
                      N_TICKETS);
+    /* 80% of 10:00-18:00: every ticket is warned of once */
+    hs_clock(&a, "2026-11-26T16:24:00+08:00");
+    hs_clock(&b, "2026-11-26T16:24:00+08:00");
+    assert_int_equal(stable_count("SELECT count(*) FROM ticket_events WHERE kind = 'warning'",
+                                  N_TICKETS),
+                     N_TICKETS);
+    assert_int_equal(h_db_long("SELECT count(*) FROM (SELECT ticket_id FROM ticket_events WHERE "
+                               "kind = 'warning' GROUP BY ticket_id HAVING count(*) <> 1) x"),
+                     0);
     hs_clock(&a, "2026-11-26T18:00:01+08:00");
     hs_clock(&b, "2026-11-26T18:00:01+08:00");
     assert_int_equal(stable_count("SELECT count(*) FROM ticket_events WHERE kind = 'overdue'",
@@ -78,6 +88,8 @@ static void test_exactly_once(void **state)
     assert_int_equal(h_db_long("SELECT count(*) FROM tickets WHERE escalation_level = 2"),
                      N_TICKETS);
     assert_int_equal(h_db_long("SELECT count(*) FROM tickets WHERE next_due_at IS NOT NULL"), 0);
+    assert_int_equal(h_db_long("SELECT count(*) FROM ticket_events WHERE kind = 'warning'"),
+                     N_TICKETS);
 }
 
 int main(void)

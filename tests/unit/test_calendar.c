@@ -276,6 +276,12 @@ static void test_sweeper_decisions(void **state)
     deadline_government_callback(c, at("2026-11-29T03:20:00+08:00"), &g.d);
     assert_false(ticket_overdue(&g));
     assert_true(ticket_next_due(&g, &next));
+    expect_time(next, "2026-11-29T04:08:00+08:00", "callback warning (80% of 60 minutes)");
+    sweep_decide(&g, at("2026-11-29T04:08:00+08:00"), &r, &s);
+    assert_int_equal(s.newly_warned, DL_BIT(DL_CALLBACK));
+    assert_int_equal(s.escalate_to, 0); /* a warning does not escalate */
+    g = s.after;
+    assert_true(ticket_next_due(&g, &next));
     expect_time(next, "2026-11-29T04:20:00+08:00", "callback due");
     sweep_decide(&g, at("2026-11-29T04:20:00+08:00"), &r, &s);
     assert_int_equal(s.newly_breached, DL_BIT(DL_CALLBACK));
