@@ -16,8 +16,9 @@
 #   BENCH_CONCURRENCY="1 16 64"
 #   BENCH_SCENARIOS="post get list calls mixed"
 #   BENCH_THREADS=16          HOTLINE_THREADS for hotlined (= its database connections)
-#   BENCH_THREAD_SWEEP="4 16 64"  HOTLINE_THREADS values to compare on POST/GET at c=16 and 64
-#                             (BENCH_SWEEP_SECONDS=4 each; empty: no sweep)
+#   BENCH_THREAD_SWEEP=       HOTLINE_THREADS values to compare on POST/GET at c=16 and 64, e.g.
+#                             "4 16 64" (BENCH_SWEEP_SECONDS=4 each; default: no sweep, which
+#                             keeps make bench within 10 minutes)
 #   BENCH_LOG_LEVEL=info      HOTLINE_LOG_LEVEL (info: one access-log line per request, as in
 #                             production; the log goes to a file)
 #   BENCH_SHARED_BUFFERS=256MB
@@ -34,7 +35,7 @@ bin=${BENCH_BIN:-$root/build/hotlined}
 tickets=${BENCH_TICKETS:-100000}
 secs=${BENCH_SECONDS:-8}
 rounds=${BENCH_ROUNDS:-2}
-sweep=${BENCH_THREAD_SWEEP-"4 16 64"}
+sweep=${BENCH_THREAD_SWEEP-}
 sweep_secs=${BENCH_SWEEP_SECONDS:-4}
 concurrency=${BENCH_CONCURRENCY:-"1 16 64"}
 scenarios=${BENCH_SCENARIOS:-"post get list calls mixed"}
