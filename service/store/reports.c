@@ -34,9 +34,9 @@ enum source {
     SRC_ATTEMPTS, /* follow-up calls made */
     SRC_FAILED,   /* follow-up tasks that failed */
     SRC_RESOLVED, /* complaints resolved */
+    SRC_REVIEWED, /* complaints reviewed by a manager (approved or sent back) */
     SRC_OVERDUE,  /* tickets overdue now */
     SRC_COUNT,
-    SRC_NONE = -1, /* a figure the data cannot give yet */
 };
 
 /* What a source reads and its key for each grouping (day: the instant; NULL: not broken
@@ -90,6 +90,12 @@ static const struct {
     [SRC_RESOLVED] = {"ticket_events e JOIN tickets t ON t.id = e.ticket_id WHERE e.kind = "
                       "'transition' AND e.after ->> 'status' = 'resolved' AND e.at >= "
                       "$1::timestamptz AND e.at < $2::timestamptz AND t.kind = 'complaint'",
+                      {"e.at", "t.owner", "t.class"}},
+    /* the predicate is migration 0014's partial index, word for word */
+    [SRC_REVIEWED] = {"ticket_events e JOIN tickets t ON t.id = e.ticket_id WHERE (e.kind = "
+                      "'reviewed' OR (e.kind = 'transition' AND e.after ->> 'via' = 'review')) "
+                      "AND e.at >= $1::timestamptz AND e.at < $2::timestamptz AND t.kind = "
+                      "'complaint'",
                       {"e.at", "t.owner", "t.class"}},
     [SRC_OVERDUE] = {"tickets t WHERE t.overdue", {NULL, "t.owner", "t.class"}},
 };
@@ -160,8 +166,7 @@ static const struct figure {
     {"complaints_resolved", SRC_RESOLVED, "count(*)", true},
     {"complaints_reopened", SRC_RESOLVED, N(REOPENED), true},
     {"complaints_reopen_rate", SRC_RESOLVED, RATE(N(REOPENED), "count(*)"), false},
-    /* issue 5 records the manager's review; until then the data cannot say */
-    {"complaints_reviewed", SRC_NONE, "NULL::bigint", false},
+    {"complaints_reviewed", SRC_REVIEWED, "count(*)", true},
     {"complaints_satisfaction_scored", SRC_ATTEMPTS, N(SATISFACTION), true},
     {"complaints_satisfied", SRC_ATTEMPTS, N(SATISFACTION " AND a.satisfaction >= 4"), true},
     {"complaints_satisfaction_rate", SRC_ATTEMPTS,
@@ -245,9 +250,7 @@ static char *build_sql(enum report_group g)
     for (size_t i = 0; i < NFIGURES; i++) {
         const struct figure *f = &figures[i];
         strbuf_puts(&sql, i ? ", " : "");
-        if (f->source == SRC_NONE)
-            strbuf_printf(&sql, "%s", f->agg);
-        else if (!f->count)
+        if (!f->count)
             strbuf_printf(&sql, "s%d.%s", f->source, f->name);
         else if (key_of(f->source, g))
             strbuf_printf(&sql, "coalesce(s%d.%s, 0)", f->source, f->name);

@@ -44,8 +44,8 @@ static long long ticket(const char *token, const char *day, const char *hhmm, co
     char body[320];
     /* a complaint is resolved only with its record (issue 5) */
     const char *record = strcmp(kind, "complaint") == 0
-                             ? ",\"complaint\":{\"product\":\"gas\",\"what_happened\":\"x\","
-                               "\"customer_wants\":\"y\"}"
+                             ? ",\"caller_phone\":\"13800138011\",\"complaint\":{\"product\":"
+                               "\"gas\",\"what_happened\":\"x\",\"customer_wants\":\"y\"}"
                              : "";
     snprintf(body, sizeof body, "{\"class\":\"%s\",\"kind\":\"%s\",\"subject\":\"report\"%s}",
              cls, kind, record);
@@ -87,6 +87,16 @@ static void attempt(const char *token, long long followup, const char *outcome, 
         snprintf(body, sizeof body, "{\"outcome\":\"%s\"}", outcome);
     struct h_resp *r = h_req(&srv, "POST", path, token, body, NULL);
     h_expect(r, 201);
+    h_free(r);
+}
+
+/* A manager's review of a complaint awaiting it. */
+static void review(long long id, const char *body)
+{
+    char path[64];
+    snprintf(path, sizeof path, "/tickets/%lld/review", id);
+    struct h_resp *r = h_req(&srv, "POST", path, boss, body, NULL);
+    h_expect(r, 200);
     h_free(r);
 }
 
@@ -177,6 +187,10 @@ static void script(void)
     t0h = ticket(li, D1, "10:00", "hard", "repair");       /* due D 18:00 (2nd business day) */
     clock_at(D1, "12:00");
     transition(li, t11, "resolved"); /* on time; its progress notice is cancelled before due */
+    clock_at(D1, "12:30");
+    review(t11, "{\"decision\":\"sent_back\",\"reason\":\"Say what was refunded\"}");
+    clock_at(D1, "13:00");
+    transition(li, t11, "resolved"); /* resolved again, on time */
     t9 = ticket(li, D1, "14:00", "general", "complaint");    /* late; notice due D 14:00 */
     t10 = ticket(wang, D1, "15:00", "general", "complaint"); /* late; notice due D 15:00 */
 
@@ -216,6 +230,8 @@ static void script(void)
     transition(wang, t3, "reopened"); /* deadline again D 18:00 */
     clock_at(D, "17:45");
     transition(wang, t3, "resolved"); /* on time */
+    clock_at(D, "17:50");
+    review(t3, "{\"decision\":\"approved\"}"); /* the satisfaction callback is scheduled */
 
     /* The calls, posted by the phone system at 20:00. */
     clock_at(D, "20:00");
@@ -343,7 +359,8 @@ static const char *const daily_d =
     "complaint_notice_deadlines=2 complaint_notice_on_time=1 complaint_notice_on_time_rate=0.5 "
     /* T3 resolved twice; the first was reopened */
     "complaints_resolved=2 complaints_reopened=1 complaints_reopen_rate=0.5 "
-    "complaints_reviewed=null "
+    /* T3 approved at 17:50 (T11 was sent back on Tuesday) */
+    "complaints_reviewed=1 "
     /* T3: 5 (satisfied), T11: 2; T1's 1 is not a complaint */
     "complaints_satisfaction_scored=2 complaints_satisfied=1 complaints_satisfaction_rate=0.5 "
     /* T7, T8 twice, T9, T5, three satisfaction calls, the declined and the wrong number */
@@ -416,8 +433,9 @@ static void test_summary_by_day(void **state)
            /* T11 on time; T9 and T10 not */
            "general_deadlines=3 general_on_time=1 general_on_time_rate=0.3333 "
            "hard_deadlines=0 hard_on_time_rate=null complaint_notice_deadlines=0 "
-           "complaints_resolved=1 complaints_reopened=0 complaints_reopen_rate=0 "
-           "followups_made=0 complaints_satisfaction_rate=null "
+           /* T11 resolved, sent back by the manager, resolved again */
+           "complaints_resolved=2 complaints_reopened=0 complaints_reopen_rate=0 "
+           "complaints_reviewed=1 followups_made=0 complaints_satisfaction_rate=null "
            /* a figure of now has no day */
            "overdue_now=null");
     /* Wednesday's row is the daily report but for overdue_now, a figure of now */
@@ -430,8 +448,8 @@ static void test_summary_by_day(void **state)
            "tickets_created=10 tickets_created_general=6 tickets_created_hard=2 "
            "tickets_created_government=2 tickets_created_complaint=4 tickets_created_inquiry=4 "
            "general_deadlines=6 general_on_time=3 general_on_time_rate=0.5 "
-           "hard_on_time_rate=1 overdue_now=4 complaints_resolved=3 complaints_reopened=1 "
-           "complaints_reopen_rate=0.3333 followups_made=10");
+           "hard_on_time_rate=1 overdue_now=4 complaints_resolved=4 complaints_reopened=1 "
+           "complaints_reopen_rate=0.25 complaints_reviewed=2 followups_made=10");
     json_decref(daily);
     json_decref(j);
     /* a one-day summary's total is the daily report */
@@ -467,7 +485,8 @@ static void test_summary_by_agent(void **state)
            "tickets_created=4 general_deadlines=2 general_on_time=1 hard_on_time=1 "
            "weekly_callback_deadlines=1 weekly_callback_on_time=1 relay_on_time_rate=1 "
            "government_callback_on_time_rate=0 overdue_now=2 complaint_notice_on_time_rate=1 "
-           "complaints_resolved=0 complaints_satisfaction_scored=1 complaints_satisfied=1 "
+           "complaints_resolved=0 complaints_reviewed=0 complaints_satisfaction_scored=1 "
+           "complaints_satisfied=1 "
            "followups_made=5 followups_reached=4 followups_no_answer=1 followups_declined=0 "
            "followups_failed=1");
     expect(row_of(rows, "agent", "wang"), "wang",
@@ -475,8 +494,8 @@ static void test_summary_by_agent(void **state)
            "asa_seconds=20 talk_seconds_avg=300 tickets_created=2 general_deadlines=1 "
            "general_on_time=1 weekly_callback_on_time_rate=0 relay_on_time_rate=0 "
            "government_callback_deadlines=0 overdue_now=2 complaint_notice_on_time_rate=0 "
-           "complaints_resolved=2 complaints_reopened=1 complaints_satisfaction_scored=1 "
-           "complaints_satisfied=0 followups_made=5 followups_reached=3 followups_declined=1");
+           "complaints_resolved=2 complaints_reopened=1 complaints_reviewed=1 "
+           "complaints_satisfaction_scored=1 complaints_satisfied=0 followups_made=5 followups_reached=3 followups_declined=1");
     expect(row_of(rows, "agent", NULL), "no agent",
            "calls_offered=4 calls_answered=0 calls_abandoned=2 calls_missed=1 "
            "calls_in_progress=1 service_level=0 asa_seconds=null tickets_created=0");
@@ -498,6 +517,7 @@ static void test_summary_by_class(void **state)
     expect(row_of(rows, "class", "general"), "general",
            "calls_offered=null service_level=null tickets_created=3 general_deadlines=3 "
            "general_on_time=2 overdue_now=3 complaint_notice_deadlines=2 complaints_resolved=2 "
+           "complaints_reviewed=1 "
            "complaints_satisfaction_scored=2 complaints_satisfied=1 followups_made=5 "
            "followups_failed=1");
     expect(row_of(rows, "class", "hard"), "hard",
