@@ -156,6 +156,32 @@ void api_reply_page(struct http_request *req, char *items, bool more, const int6
     http_reply_json_text(req, 200, strbuf_steal(&sb, NULL));
 }
 
+void api_reply_page_or_db(struct http_request *req, enum db_status s, struct page *page,
+                          const char *what)
+{
+    if (s != DB_OK)
+        api_reply_db(req, s, what);
+    else
+        api_reply_page(req, page->items, page->more, &page->last_key, 1);
+}
+
+void api_reply_history(struct http_request *req, const char *what, api_history_fn fn)
+{
+    int64_t id, after = 0;
+    bool has_cursor;
+    struct verrors errs = {0};
+    if (!api_id_or_reply(req, "id", what, &id))
+        return;
+    int limit = api_query_limit(req, &errs);
+    api_query_cursor(req, &after, 1, &has_cursor, &errs);
+    if (errs.n) {
+        http_reply_invalid(req, &errs);
+        return;
+    }
+    struct page page;
+    api_reply_page_or_db(req, fn(http_db(req), id, after, limit, &page), &page, what);
+}
+
 void api_set_etag(struct http_request *req, int version)
 {
     char etag[24];

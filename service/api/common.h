@@ -11,6 +11,7 @@
 
 #include "http/request.h"
 #include "store/db.h"
+#include "store/tickets.h"
 
 #define API_LIMIT_DEFAULT 50
 #define API_LIMIT_MAX 200
@@ -54,6 +55,18 @@ const char *api_query_enum(struct http_request *req, const char *name, const cha
  */
 void api_reply_page(struct http_request *req, char *items, bool more, const int64_t *keys,
                     int nkeys);
+
+/** A page of single-key rows (200), or the store's failure (what: "ticket", ...); takes
+ *  page->items. */
+void api_reply_page_or_db(struct http_request *req, enum db_status s, struct page *page,
+                          const char *what);
+
+/** A store function reading one thing's history after a row id, a page at a time. */
+typedef enum db_status (*api_history_fn)(struct db *db, int64_t id, int64_t after_id, int limit,
+                                         struct page *out);
+
+/** GET /{things}/{id}/events: path id, ?limit and ?cursor, then the page (what: "ticket"). */
+void api_reply_history(struct http_request *req, const char *what, api_history_fn fn);
 
 /** Set ETag: "version". */
 void api_set_etag(struct http_request *req, int version);

@@ -136,34 +136,12 @@ void api_incidents_list(struct http_request *req)
         return;
     }
     struct page page;
-    enum db_status s = store_incident_list(http_db(req), &f, &page);
-    if (s != DB_OK) {
-        api_reply_db(req, s, "incident");
-        return;
-    }
-    api_reply_page(req, page.items, page.more, &page.last_key, 1);
+    api_reply_page_or_db(req, store_incident_list(http_db(req), &f, &page), &page, "incident");
 }
 
 void api_incidents_events(struct http_request *req)
 {
-    int64_t id, after = 0;
-    bool has_cursor;
-    struct verrors errs = {0};
-    if (!api_id_or_reply(req, "id", "incident", &id))
-        return;
-    int limit = api_query_limit(req, &errs);
-    api_query_cursor(req, &after, 1, &has_cursor, &errs);
-    if (errs.n) {
-        http_reply_invalid(req, &errs);
-        return;
-    }
-    struct page page;
-    enum db_status s = store_incident_events(http_db(req), id, after, limit, &page);
-    if (s != DB_OK) {
-        api_reply_db(req, s, "incident");
-        return;
-    }
-    api_reply_page(req, page.items, page.more, &page.last_key, 1);
+    api_reply_history(req, "incident", store_incident_events);
 }
 
 /* ---- transitions and the acknowledgement ------------------------------------------------------- */

@@ -4,6 +4,7 @@
  *        which is what process caches compare.
  */
 #include "store/calendar.h"
+#include "store/sqlbits.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -56,24 +57,10 @@ DB_STMT(q_days_list, 2,
         "SELECT coalesce(json_agg(" DAY_JSON "::json ORDER BY d.day), '[]')::text AS json "
         "FROM calendar_days d WHERE d.day BETWEEN $1::date AND $2::date");
 
-static enum db_status one_json(struct db *db, struct db_stmt *st, const char *const *params,
-                               char **json)
-{
-    PGresult *res = NULL;
-    enum db_status s = db_exec(db, st, params, &res);
-    if (s != DB_OK)
-        return s;
-    if (PQntuples(res) == 0)
-        s = DB_NOT_FOUND;
-    else if (!(*json = strdup(db_get(res, 0, "json"))))
-        s = DB_ERROR;
-    PQclear(res);
-    return s;
-}
 
 enum db_status store_calendar_settings_json(struct db *db, char **json)
 {
-    return one_json(db, &q_settings_json, NULL, json);
+    return sql_exec_json(db, &q_settings_json, NULL, json);
 }
 
 enum db_status store_calendar_load(struct db *db, char **settings, struct calendar *days_into,
@@ -159,7 +146,7 @@ enum db_status store_calendar_put(struct db *db, const struct calendar_settings 
     const char *params[] = {st->zone, week, opens, closes, ls, le, win.data, rules.data, at,
                             actor, "1", more.data};
     enum db_status s =
-        win.oom || rules.oom || more.oom ? DB_ERROR : one_json(db, &q_put, params, json);
+        win.oom || rules.oom || more.oom ? DB_ERROR : sql_exec_json(db, &q_put, params, json);
     strbuf_free(&win);
     strbuf_free(&rules);
     strbuf_free(&more);
@@ -169,7 +156,7 @@ enum db_status store_calendar_put(struct db *db, const struct calendar_settings 
 enum db_status store_calendar_day_get(struct db *db, const char *date, char **json)
 {
     const char *params[] = {date};
-    return one_json(db, &q_day_get, params, json);
+    return sql_exec_json(db, &q_day_get, params, json);
 }
 
 enum db_status store_calendar_day_put(struct db *db, const char *date,
@@ -204,5 +191,5 @@ enum db_status store_calendar_days_list(struct db *db, const char *from, const c
                                         char **json)
 {
     const char *params[] = {from, to};
-    return one_json(db, &q_days_list, params, json);
+    return sql_exec_json(db, &q_days_list, params, json);
 }

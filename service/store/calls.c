@@ -3,6 +3,7 @@
  * @brief SQL for call_events, calls and the caller screen-pop.
  */
 #include "store/calls.h"
+#include "store/sqlbits.h"
 
 #include <inttypes.h>
 #include <stdio.h>
@@ -371,31 +372,17 @@ enum db_status store_call_brief(struct db *db, const char *call_id, struct call_
     return DB_OK;
 }
 
-static enum db_status single_json(struct db *db, struct db_stmt *stmt, const char *param,
-                                  char **json)
-{
-    const char *params[] = {param};
-    PGresult *res = NULL;
-    enum db_status s = db_exec(db, stmt, params, &res);
-    if (s != DB_OK)
-        return s;
-    if (PQntuples(res) == 0) {
-        PQclear(res);
-        return DB_NOT_FOUND;
-    }
-    *json = strdup(db_get(res, 0, "json"));
-    PQclear(res);
-    return *json ? DB_OK : DB_ERROR;
-}
 
 enum db_status store_call_get(struct db *db, const char *call_id, char **json)
 {
-    return single_json(db, &q_get, call_id, json);
+    const char *params[] = {call_id};
+    return sql_exec_json(db, &q_get, params, json);
 }
 
 enum db_status store_caller_screen(struct db *db, const char *number_norm, char **json)
 {
-    return single_json(db, &q_screen, number_norm, json);
+    const char *params[] = {number_norm};
+    return sql_exec_json(db, &q_screen, params, json);
 }
 
 /* ---- GET /calls --------------------------------------------------------------------------- */

@@ -3,6 +3,7 @@
  * @brief SQL for ticket_dispatches.
  */
 #include "store/dispatches.h"
+#include "store/sqlbits.h"
 
 #include <inttypes.h>
 #include <stdio.h>
@@ -91,17 +92,6 @@ DB_STMT(q_overdue, 2,
         "'dispatched_at', d.dispatched_at, 'accept_due_at', d.accept_due_at)::text AS payload "
         "FROM d");
 
-static enum db_status one_json(PGresult *res, enum db_status s, char **json)
-{
-    if (s != DB_OK)
-        return s;
-    if (PQntuples(res) == 0)
-        s = DB_NOT_FOUND;
-    else if (!(*json = strdup(db_get(res, 0, "json"))))
-        s = DB_ERROR;
-    PQclear(res);
-    return s;
-}
 
 enum db_status store_dispatch_create(struct db *db, const struct dispatch_new *d, int64_t *id,
                                      char **json)
@@ -125,7 +115,7 @@ enum db_status store_dispatch_create(struct db *db, const struct dispatch_new *d
     enum db_status s = db_exec(db, &q_create, params, &res);
     if (s == DB_OK && PQntuples(res) && id)
         *id = db_get_i64(res, 0, "id");
-    return one_json(res, s, json);
+    return sql_single_json(res, s, json, NULL);
 }
 
 enum db_status store_dispatch_row(struct db *db, int64_t id, bool lock, struct dispatch_row *out)
@@ -172,7 +162,7 @@ enum db_status store_dispatch_step(struct db *db, const struct dispatch_step *st
                             dispatch_status_names[st->from]};
     PGresult *res = NULL;
     enum db_status s = db_exec(db, &q_step, params, &res);
-    return one_json(res, s, json);
+    return sql_single_json(res, s, json, NULL);
 }
 
 enum db_status store_dispatch_json(struct db *db, int64_t id, char **json)
@@ -182,7 +172,7 @@ enum db_status store_dispatch_json(struct db *db, int64_t id, char **json)
     const char *params[] = {ids};
     PGresult *res = NULL;
     enum db_status s = db_exec(db, &q_json, params, &res);
-    return one_json(res, s, json);
+    return sql_single_json(res, s, json, NULL);
 }
 
 enum db_status store_dispatches_json(struct db *db, int64_t ticket_id, char **json)
@@ -192,7 +182,7 @@ enum db_status store_dispatches_json(struct db *db, int64_t ticket_id, char **js
     const char *params[] = {ids};
     PGresult *res = NULL;
     enum db_status s = db_exec(db, &q_list, params, &res);
-    return one_json(res, s, json);
+    return sql_single_json(res, s, json, NULL);
 }
 
 enum db_status store_dispatches_mark_overdue(struct db *db, hl_time now, int limit,

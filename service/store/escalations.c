@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "store/outbox.h"
+#include "store/sqlbits.h"
 
 #define ESCALATION_JSON                                                                            \
     "json_build_object('id', x.id, 'ticket_id', x.ticket_id, 'at', x.at, 'from_level', "           \
@@ -93,14 +94,5 @@ enum db_status store_escalations_json(struct db *db, int64_t ticket_id, char **j
     char ids[24];
     snprintf(ids, sizeof ids, "%" PRId64, ticket_id);
     const char *params[] = {ids};
-    PGresult *res = NULL;
-    enum db_status s = db_exec(db, &q_list, params, &res);
-    if (s != DB_OK)
-        return s;
-    if (PQntuples(res) == 0)
-        s = DB_NOT_FOUND;
-    else if (!(*json = strdup(db_get(res, 0, "json"))))
-        s = DB_ERROR;
-    PQclear(res);
-    return s;
+    return sql_exec_json(db, &q_list, params, json);
 }

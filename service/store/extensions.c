@@ -3,6 +3,7 @@
  * @brief SQL for ticket_extensions.
  */
 #include "store/extensions.h"
+#include "store/sqlbits.h"
 
 #include <inttypes.h>
 #include <stdio.h>
@@ -45,17 +46,6 @@ DB_STMT(q_list, 1,
         " ORDER BY x.id), '[]'))::text FROM ticket_extensions x WHERE x.ticket_id = t.id) "
         "AS json FROM tickets t WHERE t.id = $1");
 
-static enum db_status one_json(PGresult *res, enum db_status s, char **json)
-{
-    if (s != DB_OK)
-        return s;
-    if (PQntuples(res) == 0)
-        s = DB_NOT_FOUND;
-    else if (!(*json = strdup(db_get(res, 0, "json"))))
-        s = DB_ERROR;
-    PQclear(res);
-    return s;
-}
 
 enum db_status store_extension_create(struct db *db, const struct extension_new *e, char **json)
 {
@@ -68,7 +58,7 @@ enum db_status store_extension_create(struct db *db, const struct extension_new 
         tid, deadline_names[e->in->deadline], due, until, e->in->reason, e->actor, at};
     PGresult *res = NULL;
     enum db_status s = db_exec(db, &q_create, params, &res);
-    return one_json(res, s, json);
+    return sql_single_json(res, s, json, NULL);
 }
 
 enum db_status store_extension_row_lock(struct db *db, int64_t id, struct extension_row *out)
@@ -106,7 +96,7 @@ enum db_status store_extension_decide(struct db *db, const struct extension_deci
                             at,  d->followup_id ? fid : NULL};
     PGresult *res = NULL;
     enum db_status s = db_exec(db, &q_decide, params, &res);
-    return one_json(res, s, json);
+    return sql_single_json(res, s, json, NULL);
 }
 
 enum db_status store_extensions_json(struct db *db, int64_t ticket_id, char **json)
@@ -116,5 +106,5 @@ enum db_status store_extensions_json(struct db *db, int64_t ticket_id, char **js
     const char *params[] = {ids};
     PGresult *res = NULL;
     enum db_status s = db_exec(db, &q_list, params, &res);
-    return one_json(res, s, json);
+    return sql_single_json(res, s, json, NULL);
 }

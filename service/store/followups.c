@@ -3,6 +3,7 @@
  * @brief SQL for followups and followup_attempts.
  */
 #include "store/followups.h"
+#include "store/sqlbits.h"
 
 #include <inttypes.h>
 #include <stdio.h>
@@ -100,16 +101,7 @@ enum db_status store_followup_json(struct db *db, int64_t id, char **json)
     char ids[24];
     snprintf(ids, sizeof ids, "%" PRId64, id);
     const char *params[] = {ids};
-    PGresult *res = NULL;
-    enum db_status s = db_exec(db, &q_json, params, &res);
-    if (s != DB_OK)
-        return s;
-    if (PQntuples(res) == 0)
-        s = DB_NOT_FOUND;
-    else if (!(*json = strdup(db_get(res, 0, "json"))))
-        s = DB_ERROR;
-    PQclear(res);
-    return s;
+    return sql_exec_json(db, &q_json, params, json);
 }
 
 enum db_status store_followup_row(struct db *db, int64_t id, bool lock, struct followup_row *out)

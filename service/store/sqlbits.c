@@ -73,3 +73,11 @@ enum db_status sql_single_json(PGresult *res, enum db_status s, char **json, int
     PQclear(res);
     return *json ? DB_OK : DB_ERROR;
 }
+
+enum db_status sql_exec_json(struct db *db, struct db_stmt *st, const char *const *params,
+                             char **json)
+{
+    PGresult *res = NULL;
+    enum db_status s = db_exec(db, st, params, &res);
+    return sql_single_json(res, s, json, NULL);
+}

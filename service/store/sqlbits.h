@@ -1,7 +1,7 @@
 /**
  * @file sqlbits.h
- * @brief Small helpers the emergency stores share: pages of JSON rows, text arrays as
- *        parameters, optional instants.
+ * @brief Small helpers the stores share: pages of JSON rows, single JSON rows, text arrays
+ *        as parameters, optional instants.
  */
 #ifndef HOTLINE_STORE_SQLBITS_H
 #define HOTLINE_STORE_SQLBITS_H
@@ -29,5 +29,10 @@ const char *sql_opt_time(bool has, hl_time t, char *buf);
 /** The first row's "json" column as a new string (caller frees), DB_NOT_FOUND without rows;
  *  takes (clears) res. */
 enum db_status sql_single_json(PGresult *res, enum db_status s, char **json, int *version);
+
+/** Run a statement and return its first row's "json" column (caller frees); DB_NOT_FOUND
+ *  without rows. */
+enum db_status sql_exec_json(struct db *db, struct db_stmt *st, const char *const *params,
+                             char **json);
 
 #endif

@@ -3,6 +3,7 @@
  * @brief SQL for tickets and ticket_events.
  */
 #include "store/tickets.h"
+#include "store/sqlbits.h"
 
 #include <inttypes.h>
 #include <stdio.h>
@@ -197,20 +198,6 @@ DB_STMT(q_handover, 5,
         "jsonb_build_object('owner', t.owner), $3 FROM t, o) "
         "SELECT row_to_json(x)::text AS json FROM (SELECT " TICKET_JSON_COLUMNS " FROM t) x");
 
-static enum db_status single_json(PGresult *res, enum db_status s, char **json, int *version)
-{
-    if (s != DB_OK)
-        return s;
-    if (PQntuples(res) == 0) {
-        PQclear(res);
-        return DB_NOT_FOUND;
-    }
-    *json = strdup(db_get(res, 0, "json"));
-    if (version)
-        *version = (int)db_get_i64(res, 0, "version");
-    PQclear(res);
-    return *json ? DB_OK : DB_ERROR;
-}
 
 static const char *opt(bool has, const char *v)
 {
@@ -292,7 +279,7 @@ enum db_status store_ticket_create(struct db *db, const struct ticket_new *t, ch
     free(complaint);
     if (s == DB_OK && id)
         *id = db_get_i64(res, 0, "id");
-    return single_json(res, s, json, NULL);
+    return sql_single_json(res, s, json, NULL);
 }
 
 enum db_status store_ticket_get(struct db *db, int64_t id, bool lock, char **json, int *version)
@@ -302,7 +289,7 @@ enum db_status store_ticket_get(struct db *db, int64_t id, bool lock, char **jso
     const char *params[] = {ids};
     PGresult *res = NULL;
     enum db_status s = db_exec(db, lock ? &q_get_lock : &q_get, params, &res);
-    return single_json(res, s, json, version);
+    return sql_single_json(res, s, json, version);
 }
 
 static const char *flag(bool b)
@@ -335,29 +322,9 @@ enum db_status store_ticket_update(struct db *db, const struct ticket_change *c,
     PGresult *res = NULL;
     enum db_status s = diff.oom ? DB_ERROR : db_exec(db, &q_update, params, &res);
     strbuf_free(&diff);
-    return single_json(res, s, json, NULL);
+    return sql_single_json(res, s, json, NULL);
 }
 
-/* Turn up to limit + 1 rows of (json, id) into a page; takes the result. */
-static enum db_status collect_page(PGresult *res, int limit, struct page *out)
-{
-    int rows = PQntuples(res);
-    out->more = rows > limit;
-    out->count = out->more ? limit : rows;
-    struct strbuf items;
-    strbuf_init(&items);
-    strbuf_puts(&items, "[");
-    for (int i = 0; i < out->count; i++) {
-        if (i)
-            strbuf_puts(&items, ",");
-        strbuf_puts(&items, db_get(res, i, "json"));
-        out->last_key = db_get_i64(res, i, "id");
-    }
-    strbuf_puts(&items, "]");
-    PQclear(res);
-    out->items = strbuf_steal(&items, NULL);
-    return out->items ? DB_OK : DB_ERROR;
-}
 
 static void add_param(struct strbuf *sql, const char **params, int *n, const char *cond,
                       const char *value)
@@ -419,7 +386,7 @@ enum db_status store_ticket_list(struct db *db, const struct ticket_filter *f, s
     strbuf_free(&sql);
     if (s != DB_OK)
         return s;
-    return collect_page(res, f->limit, out);
+    return sql_collect_page(res, f->limit, out);
 }
 
 enum db_status store_ticket_events(struct db *db, int64_t ticket_id, int64_t after_id, int limit,
@@ -446,7 +413,7 @@ enum db_status store_ticket_events(struct db *db, int64_t ticket_id, int64_t aft
             return s;
         }
     }
-    return collect_page(res, limit, out);
+    return sql_collect_page(res, limit, out);
 }
 
 static void get_time(const PGresult *res, int row, const char *col, bool *has, hl_time *t)
@@ -573,7 +540,7 @@ enum db_status store_ticket_state_update(struct db *db, const struct ticket_stat
     };
     PGresult *res = NULL;
     enum db_status s = db_exec(db, &q_state_update, params, &res);
-    return single_json(res, s, json, NULL);
+    return sql_single_json(res, s, json, NULL);
 }
 
 enum db_status store_ticket_sync_followups(struct db *db, int64_t id, hl_time now)
@@ -688,7 +655,7 @@ enum db_status store_ticket_link_call(struct db *db, const struct ticket_call_li
     PGresult *res = NULL;
     enum db_status s = diff.oom ? DB_ERROR : db_exec(db, &q_link_call, params, &res);
     strbuf_free(&diff);
-    return single_json(res, s, json, NULL);
+    return sql_single_json(res, s, json, NULL);
 }
 
 enum db_status store_ticket_handover(struct db *db, int64_t id, const char *to,
@@ -701,7 +668,7 @@ enum db_status store_ticket_handover(struct db *db, int64_t id, const char *to,
     const char *params[] = {ids, to, reason, at, actor};
     PGresult *res = NULL;
     enum db_status s = db_exec(db, &q_handover, params, &res);
-    return single_json(res, s, json, NULL);
+    return sql_single_json(res, s, json, NULL);
 }
 
 void page_free(struct page *p)

@@ -3,6 +3,7 @@
  * @brief SQL for webhooks. The secret is write-only: no statement returns it to the API.
  */
 #include "store/webhooks.h"
+#include "store/sqlbits.h"
 
 #include <inttypes.h>
 #include <stdio.h>
@@ -26,16 +27,6 @@ DB_STMT(q_deactivate, 2,
         "UPDATE webhooks SET active = false, updated_at = $2::timestamptz "
         "WHERE id = $1 AND active");
 
-static enum db_status one_json(struct db *db, struct db_stmt *st, const char *const *params,
-                               char **json)
-{
-    PGresult *res = NULL;
-    enum db_status s = db_exec(db, st, params, &res);
-    if (s == DB_OK && !(*json = strdup(db_get(res, 0, "json"))))
-        s = DB_ERROR;
-    PQclear(res);
-    return s;
-}
 
 enum db_status store_webhook_create(struct db *db, const struct webhook_input *in,
                                     const char *actor, hl_time now, char **json)
@@ -49,14 +40,14 @@ enum db_status store_webhook_create(struct db *db, const struct webhook_input *i
     char at[48];
     tf_format_rfc3339(now, 0, at, sizeof at);
     const char *params[] = {in->url, in->secret, events.data, in->description, actor, at};
-    enum db_status s = events.oom ? DB_ERROR : one_json(db, &q_create, params, json);
+    enum db_status s = events.oom ? DB_ERROR : sql_exec_json(db, &q_create, params, json);
     strbuf_free(&events);
     return s;
 }
 
 enum db_status store_webhooks_json(struct db *db, char **json)
 {
-    return one_json(db, &q_list, NULL, json);
+    return sql_exec_json(db, &q_list, NULL, json);
 }
 
 enum db_status store_webhook_deactivate(struct db *db, int64_t id, hl_time now)
