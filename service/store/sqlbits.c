@@ -81,3 +81,30 @@ enum db_status sql_exec_json(struct db *db, struct db_stmt *st, const char *cons
     enum db_status s = db_exec(db, st, params, &res);
     return sql_single_json(res, s, json, NULL);
 }
+
+enum db_status sql_history_page(struct db *db, struct db_stmt *events, struct db_stmt *exists,
+                                int64_t id, int64_t after_id, int limit, struct page *out)
+{
+    memset(out, 0, sizeof *out);
+    char ids[24], after[24], lim[16];
+    snprintf(ids, sizeof ids, "%" PRId64, id);
+    snprintf(after, sizeof after, "%" PRId64, after_id);
+    snprintf(lim, sizeof lim, "%d", limit + 1);
+    const char *params[] = {ids, after, lim};
+    PGresult *res = NULL;
+    enum db_status s = db_exec(db, events, params, &res);
+    if (s != DB_OK)
+        return s;
+    if (PQntuples(res) == 0) {
+        PGresult *ex = NULL;
+        s = db_exec(db, exists, params, &ex);
+        if (s == DB_OK && PQntuples(ex) == 0)
+            s = DB_NOT_FOUND;
+        PQclear(ex);
+        if (s != DB_OK) {
+            PQclear(res);
+            return s;
+        }
+    }
+    return sql_collect_page(res, limit, out);
+}

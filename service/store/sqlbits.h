@@ -35,4 +35,9 @@ enum db_status sql_single_json(PGresult *res, enum db_status s, char **json, int
 enum db_status sql_exec_json(struct db *db, struct db_stmt *st, const char *const *params,
                              char **json);
 
+/** A page of one thing's history after a row id: events(id, after_id, limit + 1) gives rows of
+ *  (json, id); with none, exists(id, ...) tells an empty page from DB_NOT_FOUND. */
+enum db_status sql_history_page(struct db *db, struct db_stmt *events, struct db_stmt *exists,
+                                int64_t id, int64_t after_id, int limit, struct page *out);
+
 #endif

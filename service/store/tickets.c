@@ -392,28 +392,7 @@ enum db_status store_ticket_list(struct db *db, const struct ticket_filter *f, s
 enum db_status store_ticket_events(struct db *db, int64_t ticket_id, int64_t after_id, int limit,
                                    struct page *out)
 {
-    memset(out, 0, sizeof *out);
-    char ids[24], after[24], lim[16];
-    snprintf(ids, sizeof ids, "%" PRId64, ticket_id);
-    snprintf(after, sizeof after, "%" PRId64, after_id);
-    snprintf(lim, sizeof lim, "%d", limit + 1);
-    const char *params[] = {ids, after, lim};
-    PGresult *res = NULL;
-    enum db_status s = db_exec(db, &q_events, params, &res);
-    if (s != DB_OK)
-        return s;
-    if (PQntuples(res) == 0) {
-        PGresult *ex = NULL;
-        s = db_exec(db, &q_exists, params, &ex);
-        if (s == DB_OK && PQntuples(ex) == 0)
-            s = DB_NOT_FOUND;
-        PQclear(ex);
-        if (s != DB_OK) {
-            PQclear(res);
-            return s;
-        }
-    }
-    return sql_collect_page(res, limit, out);
+    return sql_history_page(db, &q_events, &q_exists, ticket_id, after_id, limit, out);
 }
 
 static void get_time(const PGresult *res, int row, const char *col, bool *has, hl_time *t)

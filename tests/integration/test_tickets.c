@@ -280,6 +280,24 @@ static void test_patch_with_if_match(void **state)
     assert_string_equal(h_str(json_object_get(ev, "before"), "subject"), "Delivery late");
     assert_string_equal(h_str(json_object_get(ev, "after"), "subject"), "Delivery late (order 42)");
     h_free(r);
+    /* the history a page at a time: one event, a cursor, the second, then no more */
+    r = h_get(&srv, agent, "%s/events?limit=1", path);
+    h_expect(r, 200);
+    assert_int_equal(json_array_size(json_object_get(r->json, "items")), 1);
+    char next[128];
+    snprintf(next, sizeof next, "%s", h_str(r->json, "next_cursor"));
+    h_free(r);
+    r = h_get(&srv, agent, "%s/events?limit=1&cursor=%s", path, next);
+    h_expect(r, 200);
+    items = json_object_get(r->json, "items");
+    assert_int_equal(json_array_size(items), 1);
+    assert_string_equal(h_str(json_array_get(items, 0), "kind"), "updated");
+    assert_true(json_is_null(json_object_get(r->json, "next_cursor")));
+    h_free(r);
+    /* an unknown ticket has no history: 404, not an empty page */
+    r = h_get(&srv, agent, "/tickets/987654321/events");
+    h_expect_problem(r, 404);
+    h_free(r);
     /* bad patches */
     r = h_req(&srv, "PATCH", path, agent, "{\"status\":\"closed\"}", NULL);
     h_expect_problem(r, 400);
