@@ -108,6 +108,9 @@ start_hotlined() { # [VAR=VALUE...] extra environment
   for _ in $(seq 1 100); do [[ -s "$tmp/port" ]] && break; sleep 0.1; done
   port=$(cat "$tmp/port")
   url="http://127.0.0.1:$port"
+  # Ready once it can reach the database: right after loading 10M tickets, PostgreSQL may still
+  # be writing the load out (checkpoint), so give it up to a minute.
+  for _ in $(seq 1 120); do curl -fs "$url/readyz" >/dev/null && return 0; sleep 0.5; done
   curl -fsS "$url/readyz" >/dev/null
 }
 
@@ -116,6 +119,7 @@ export BENCH_DIR=$bench BENCH_TOKEN=$token BENCH_CTI_TOKEN=$cti_token BENCH_MAX_
 
 # ---- capture: the SQL hotlined sends becomes pgbench's script ------------------------------
 
+psql_q -c "CHECKPOINT" >/dev/null # the load's dirty pages out before anything is measured
 note "== capturing the statements hotlined sends"
 mkdir -p "$tmp/capture" "$tmp/pgbench"
 pglog=$(dirname "$PGDATA")/pg.log
