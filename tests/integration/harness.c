@@ -177,19 +177,31 @@ void hs_kill(struct hs *s)
     s->pid = 0;
 }
 
-void hs_clock(struct hs *s, const char *rfc3339)
+static void write_clock(const char *path, const char *rfc3339)
 {
-    if (!rfc3339) {
-        unlink(s->clock_path);
-        return;
-    }
     char tmp[600];
-    snprintf(tmp, sizeof tmp, "%s.tmp", s->clock_path);
+    snprintf(tmp, sizeof tmp, "%s.tmp", path);
     FILE *f = fopen(tmp, "w");
     assert_non_null(f);
     fprintf(f, "%s\n", rfc3339);
     fclose(f);
-    assert_int_equal(rename(tmp, s->clock_path), 0);
+    assert_int_equal(rename(tmp, path), 0);
+}
+
+void hs_clock(struct hs *s, const char *rfc3339)
+{
+    if (!rfc3339)
+        unlink(s->clock_path);
+    else
+        write_clock(s->clock_path, rfc3339);
+}
+
+void hs_start_at(struct hs *s, const char *name, const char *const *env, const char *rfc3339)
+{
+    char path[sizeof s->clock_path];
+    snprintf(path, sizeof path, "%s.clock", h_tmp_path(name));
+    write_clock(path, rfc3339);
+    hs_start(s, name, env);
 }
 
 const char *h_token(const char *role, const char *name)

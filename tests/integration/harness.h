@@ -34,6 +34,9 @@ struct hs {
  * @param env extra "KEY=VALUE" strings, NULL-terminated (may be NULL)
  */
 void hs_start(struct hs *s, const char *name, const char *const *env);
+/** hs_start with the test clock already at rfc3339, so the first sweep (run at start) does
+ *  not see the real time: a server restarted in the middle of a test must use this. */
+void hs_start_at(struct hs *s, const char *name, const char *const *env, const char *rfc3339);
 
 /** SIGTERM and wait (SIGKILL after 10 s); fails on a sanitizer report in its log.
  * @return the exit status. */

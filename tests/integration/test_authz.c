@@ -34,8 +34,7 @@ static int setup(void **state)
 {
     (void)state;
     const char *env[] = {"HOTLINE_SWEEP_INTERVAL_MS=3600000", NULL}; /* no background work */
-    hs_start(&srv, "authz", env);
-    hs_clock(&srv, "2026-11-26T10:00:00+08:00");
+    hs_start_at(&srv, "authz", env, "2026-11-26T10:00:00+08:00");
     for (int i = 0; i < ROLE_COUNT; i++)
         hx_role_token(1u << i);
     struct h_resp *r = h_req(&srv, "POST", "/tickets", hx_role_token(ROLE_ADMIN),

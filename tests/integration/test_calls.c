@@ -20,8 +20,7 @@ static const char *cti, *agent, *supervisor, *admin;
 static int setup(void **state)
 {
     (void)state;
-    hs_start(&srv, "calls", NULL);
-    hs_clock(&srv, NOW);
+    hs_start_at(&srv, "calls", NULL, NOW);
     cti = h_token("cti", "pbx1");
     agent = h_token("agent", "li");
     supervisor = h_token("supervisor", "zhao");

@@ -27,8 +27,7 @@ static int setup(void **state)
     (void)state;
     rx = rx_start();
     assert_non_null(rx);
-    hs_start(&srv, "complaints", NULL);
-    hs_clock(&srv, "2026-11-26T10:00:00+08:00"); /* a Thursday */
+    hs_start_at(&srv, "complaints", NULL, "2026-11-26T10:00:00+08:00"); /* a Thursday */
     agent = h_token("agent", "li");
     agent2 = h_token("agent", "wu");
     super = h_token("supervisor", "zhang");
@@ -542,8 +541,7 @@ static void test_dispatch_overdue_once(void **state)
                          "\"agreed\":\"Collect the meter\"}",
                          201, "/tickets/%lld/dispatches", id));
     struct hs srv2;
-    hs_start(&srv2, "complaints-b", NULL);
-    hs_clock(&srv2, "2026-12-04T16:30:00+08:00");
+    hs_start_at(&srv2, "complaints-b", NULL, "2026-12-04T16:30:00+08:00");
     int before = rx_count(rx);
     hs_clock(&srv, "2026-12-07T09:29:00+08:00");
     hs_clock(&srv2, "2026-12-07T09:29:00+08:00");

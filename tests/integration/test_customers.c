@@ -20,8 +20,7 @@ static const char *env[] = {"HOTLINE_IMPORT_MAX_ROWS=10000", "HOTLINE_IMPORT_MAX
 static int setup(void **state)
 {
     (void)state;
-    hs_start(&srv, "customers", env);
-    hs_clock(&srv, "2026-11-26T10:00:00+08:00");
+    hs_start_at(&srv, "customers", env, "2026-11-26T10:00:00+08:00");
     agent = h_token("agent", "li");
     supervisor = h_token("supervisor", "zhou");
     ops = h_token("operations", "dispatch");

@@ -17,10 +17,8 @@ static struct hs a, b;
 static int setup(void **state)
 {
     (void)state;
-    hs_start(&a, "fault-sweeper-a", NULL);
-    hs_start(&b, "fault-sweeper-b", NULL);
-    hs_clock(&a, "2026-11-26T10:00:00+08:00");
-    hs_clock(&b, "2026-11-26T10:00:00+08:00");
+    hs_start_at(&a, "fault-sweeper-a", NULL, "2026-11-26T10:00:00+08:00");
+    hs_start_at(&b, "fault-sweeper-b", NULL, "2026-11-26T10:00:00+08:00");
     return 0;
 }
 
@@ -69,8 +67,7 @@ static void test_kill_during_sweep(void **state)
         h_sleep_ms(5);
     hs_kill(&a);
     long long at_kill = h_db_long("SELECT count(*) FROM ticket_escalations");
-    hs_start(&a, "fault-sweeper-a2", NULL);
-    hs_clock(&a, "2026-11-26T18:00:01+08:00");
+    hs_start_at(&a, "fault-sweeper-a2", NULL, "2026-11-26T18:00:01+08:00");
     assert_int_equal(stable_count("SELECT count(*) FROM ticket_events WHERE kind = 'overdue'",
                                   N_TICKETS),
                      N_TICKETS);

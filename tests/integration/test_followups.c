@@ -18,8 +18,7 @@ static long long ticket;
 static int setup(void **state)
 {
     (void)state;
-    hs_start(&srv, "followups", NULL);
-    hs_clock(&srv, "2026-11-26T10:00:00+08:00"); /* Thursday */
+    hs_start_at(&srv, "followups", NULL, "2026-11-26T10:00:00+08:00"); /* Thursday */
     agent = h_token("agent", "li");
     admin = h_token("admin", "ops");
     struct h_resp *r = h_req(&srv, "POST", "/tickets", agent,

@@ -675,8 +675,7 @@ static int setup(void **state)
     (void)state;
     /* no background work: every change to the database during the suite is a request's */
     const char *env[] = {"HOTLINE_SWEEP_INTERVAL_MS=3600000", NULL};
-    hs_start(&srv, "hostile", env);
-    hs_clock(&srv, CLOCK); /* a still clock: background work changes nothing during the suite */
+    hs_start_at(&srv, "hostile", env, CLOCK); /* a still clock: background work changes nothing during the suite */
     for (int i = 0; i < ROLE_COUNT; i++)
         hx_role_token(1u << i);
     struct h_resp *r = h_req(&srv, "POST", "/tickets", hx_role_token(ROLE_ADMIN),

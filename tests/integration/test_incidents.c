@@ -30,8 +30,7 @@ static int setup(void **state)
     (void)state;
     rx = rx_start();
     assert_non_null(rx);
-    hs_start(&srv, "incidents", env);
-    hs_clock(&srv, "2026-11-29T03:00:00+08:00"); /* 03:00 on a Sunday: emergencies never wait */
+    hs_start_at(&srv, "incidents", env, "2026-11-29T03:00:00+08:00"); /* 03:00 on a Sunday: emergencies never wait */
     agent = h_token("agent", "li");
     supervisor = h_token("supervisor", "zhou");
     ops = h_token("operations", "dispatch");

@@ -24,8 +24,7 @@ static int setup(void **state)
 {
     (void)state;
     const char *env[] = {"HOTLINE_METRICS_TOKEN=" SCRAPE_TOKEN, NULL};
-    hs_start(&srv, "metrics", env);
-    hs_clock(&srv, NOW);
+    hs_start_at(&srv, "metrics", env, NOW);
     agent = h_token("agent", "m-agent");
     admin = h_token("admin", "m-admin");
     return 0;

@@ -45,8 +45,7 @@ static void add_customers(const char *area, int n, int without_phone, int first)
 static int setup(void **state)
 {
     (void)state;
-    hs_start(&srv, "notifications", env);
-    hs_clock(&srv, "2026-11-29T23:00:00+08:00"); /* Sunday night: no calling window */
+    hs_start_at(&srv, "notifications", env, "2026-11-29T23:00:00+08:00"); /* Sunday night: no calling window */
     agent = h_token("agent", "li");
     agent2 = h_token("agent", "wang");
     supervisor = h_token("supervisor", "zhou");

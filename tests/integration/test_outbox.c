@@ -29,8 +29,7 @@ static int setup(void **state)
     (void)state;
     rx = rx_start();
     assert_non_null(rx);
-    hs_start(&srv, "outbox", env);
-    set_clock("2026-11-29T03:00:00+08:00");
+    hs_start_at(&srv, "outbox", env, "2026-11-29T03:00:00+08:00");
     agent = h_token("agent", "li");
     admin = h_token("admin", "ops");
     cti = h_token("cti", "pbx");
@@ -199,8 +198,8 @@ static void test_killed_before_delivery(void **state)
     assert_int_equal(h_db_long(sql), 1);
     int before = rx_count(rx);
     rx_resume(rx);
-    hs_start(&srv, "outbox-restarted", env);
-    set_clock("2026-11-29T04:05:00+08:00"); /* past any backoff and the dead instance's lease */
+    /* past any backoff and the dead instance's lease */
+    hs_start_at(&srv, "outbox-restarted", env, "2026-11-29T04:05:00+08:00");
     struct rx_msg m;
     int found = -1;
     for (int i = 0; i < 250 && found < 0; i++) {

@@ -16,8 +16,7 @@ static const char *agent, *admin, *cti;
 static int setup(void **state)
 {
     (void)state;
-    hs_start(&srv, "rules", NULL);
-    hs_clock(&srv, "2026-11-26T10:00:00+08:00"); /* a Thursday */
+    hs_start_at(&srv, "rules", NULL, "2026-11-26T10:00:00+08:00"); /* a Thursday */
     agent = h_token("agent", "li");
     admin = h_token("admin", "ops");
     cti = h_token("cti", "pbx");

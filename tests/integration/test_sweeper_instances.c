@@ -17,10 +17,8 @@ static const char *agent;
 static int setup(void **state)
 {
     (void)state;
-    hs_start(&a, "sweeper-a", NULL);
-    hs_start(&b, "sweeper-b", NULL);
-    hs_clock(&a, "2026-11-26T10:00:00+08:00");
-    hs_clock(&b, "2026-11-26T10:00:00+08:00");
+    hs_start_at(&a, "sweeper-a", NULL, "2026-11-26T10:00:00+08:00");
+    hs_start_at(&b, "sweeper-b", NULL, "2026-11-26T10:00:00+08:00");
     agent = h_token("agent", "li");
     return 0;
 }
