@@ -70,7 +70,13 @@ $(BUILD)/tools/embed: tools/embed.c
 	@mkdir -p $(dir $@)
 	$(CC) -O1 -Wall -Wextra -Werror -o $@ $<
 
-$(BUILD)/gen/migrations_embedded.c: $(BUILD)/tools/embed $(MIGRATIONS)
+# The list of migration files, rewritten only when it changes, so deleting or renaming a
+# migration rebuilds the embedded set too (a file's own changes are caught by its date).
+$(BUILD)/gen/migrations.list: FORCE
+	@mkdir -p $(dir $@)
+	@echo '$(MIGRATIONS)' | cmp -s - $@ || echo '$(MIGRATIONS)' > $@
+
+$(BUILD)/gen/migrations_embedded.c: $(BUILD)/tools/embed $(MIGRATIONS) $(BUILD)/gen/migrations.list
 	@mkdir -p $(dir $@)
 	$(BUILD)/tools/embed $@ $(MIGRATIONS)
 
@@ -166,3 +172,5 @@ clean:
 	rm -rf build
 
 -include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)
+
+FORCE:
