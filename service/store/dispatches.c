@@ -160,29 +160,17 @@ enum db_status store_dispatch_step(struct db *db, const struct dispatch_step *st
                             st->actor,
                             st->event_kind,
                             dispatch_status_names[st->from]};
-    PGresult *res = NULL;
-    enum db_status s = db_exec(db, &q_step, params, &res);
-    return sql_single_json(res, s, json, NULL);
+    return sql_exec_json(db, &q_step, params, json);
 }
 
 enum db_status store_dispatch_json(struct db *db, int64_t id, char **json)
 {
-    char ids[24];
-    snprintf(ids, sizeof ids, "%" PRId64, id);
-    const char *params[] = {ids};
-    PGresult *res = NULL;
-    enum db_status s = db_exec(db, &q_json, params, &res);
-    return sql_single_json(res, s, json, NULL);
+    return sql_id_json(db, &q_json, id, json);
 }
 
 enum db_status store_dispatches_json(struct db *db, int64_t ticket_id, char **json)
 {
-    char ids[24];
-    snprintf(ids, sizeof ids, "%" PRId64, ticket_id);
-    const char *params[] = {ids};
-    PGresult *res = NULL;
-    enum db_status s = db_exec(db, &q_list, params, &res);
-    return sql_single_json(res, s, json, NULL);
+    return sql_id_json(db, &q_list, ticket_id, json);
 }
 
 enum db_status store_dispatches_mark_overdue(struct db *db, hl_time now, int limit,

@@ -91,8 +91,5 @@ enum db_status store_ticket_escalation_set(struct db *db, int64_t ticket_id, int
 
 enum db_status store_escalations_json(struct db *db, int64_t ticket_id, char **json)
 {
-    char ids[24];
-    snprintf(ids, sizeof ids, "%" PRId64, ticket_id);
-    const char *params[] = {ids};
-    return sql_exec_json(db, &q_list, params, json);
+    return sql_id_json(db, &q_list, ticket_id, json);
 }

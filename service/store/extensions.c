@@ -56,9 +56,7 @@ enum db_status store_extension_create(struct db *db, const struct extension_new 
     tf_format_rfc3339(e->now, 0, at, sizeof at);
     const char *params[] = {
         tid, deadline_names[e->in->deadline], due, until, e->in->reason, e->actor, at};
-    PGresult *res = NULL;
-    enum db_status s = db_exec(db, &q_create, params, &res);
-    return sql_single_json(res, s, json, NULL);
+    return sql_exec_json(db, &q_create, params, json);
 }
 
 enum db_status store_extension_row_lock(struct db *db, int64_t id, struct extension_row *out)
@@ -94,17 +92,10 @@ enum db_status store_extension_decide(struct db *db, const struct extension_deci
     tf_format_rfc3339(d->now, 0, at, sizeof at);
     const char *params[] = {ids, d->approve ? "t" : "f",     d->note, d->actor,
                             at,  d->followup_id ? fid : NULL};
-    PGresult *res = NULL;
-    enum db_status s = db_exec(db, &q_decide, params, &res);
-    return sql_single_json(res, s, json, NULL);
+    return sql_exec_json(db, &q_decide, params, json);
 }
 
 enum db_status store_extensions_json(struct db *db, int64_t ticket_id, char **json)
 {
-    char ids[24];
-    snprintf(ids, sizeof ids, "%" PRId64, ticket_id);
-    const char *params[] = {ids};
-    PGresult *res = NULL;
-    enum db_status s = db_exec(db, &q_list, params, &res);
-    return sql_single_json(res, s, json, NULL);
+    return sql_id_json(db, &q_list, ticket_id, json);
 }

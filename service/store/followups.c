@@ -98,10 +98,7 @@ enum db_status store_followup_create(struct db *db, const struct followup_new *f
 
 enum db_status store_followup_json(struct db *db, int64_t id, char **json)
 {
-    char ids[24];
-    snprintf(ids, sizeof ids, "%" PRId64, id);
-    const char *params[] = {ids};
-    return sql_exec_json(db, &q_json, params, json);
+    return sql_id_json(db, &q_json, id, json);
 }
 
 enum db_status store_followup_row(struct db *db, int64_t id, bool lock, struct followup_row *out)

@@ -321,9 +321,7 @@ enum db_status store_notification_record(struct db *db, const struct notificatio
                             o->final ? "t" : "f",
                             r->actor,
                             r->note};
-    PGresult *res = NULL;
-    enum db_status s = db_exec(db, &q_record, params, &res);
-    return sql_single_json(res, s, json, NULL);
+    return sql_exec_json(db, &q_record, params, json);
 }
 
 /* ---- lists and the report ------------------------------------------------------------------------ */

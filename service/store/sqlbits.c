@@ -108,3 +108,11 @@ enum db_status sql_history_page(struct db *db, struct db_stmt *events, struct db
     }
     return sql_collect_page(res, limit, out);
 }
+
+enum db_status sql_id_json(struct db *db, struct db_stmt *st, int64_t id, char **json)
+{
+    char ids[24];
+    snprintf(ids, sizeof ids, "%" PRId64, id);
+    const char *params[] = {ids};
+    return sql_exec_json(db, st, params, json);
+}

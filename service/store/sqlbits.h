@@ -40,4 +40,7 @@ enum db_status sql_exec_json(struct db *db, struct db_stmt *st, const char *cons
 enum db_status sql_history_page(struct db *db, struct db_stmt *events, struct db_stmt *exists,
                                 int64_t id, int64_t after_id, int limit, struct page *out);
 
+/** sql_exec_json of a statement whose one parameter is an id. */
+enum db_status sql_id_json(struct db *db, struct db_stmt *st, int64_t id, char **json);
+
 #endif

@@ -517,9 +517,7 @@ enum db_status store_ticket_state_update(struct db *db, const struct ticket_stat
         c->complaint_outcome,
         flag_of(c->merge_rules),
     };
-    PGresult *res = NULL;
-    enum db_status s = db_exec(db, &q_state_update, params, &res);
-    return sql_single_json(res, s, json, NULL);
+    return sql_exec_json(db, &q_state_update, params, json);
 }
 
 enum db_status store_ticket_sync_followups(struct db *db, int64_t id, hl_time now)
@@ -645,9 +643,7 @@ enum db_status store_ticket_handover(struct db *db, int64_t id, const char *to,
     snprintf(ids, sizeof ids, "%" PRId64, id);
     tf_format_rfc3339(now, 0, at, sizeof at);
     const char *params[] = {ids, to, reason, at, actor};
-    PGresult *res = NULL;
-    enum db_status s = db_exec(db, &q_handover, params, &res);
-    return sql_single_json(res, s, json, NULL);
+    return sql_exec_json(db, &q_handover, params, json);
 }
 
 void page_free(struct page *p)
